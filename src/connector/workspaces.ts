@@ -1,0 +1,45 @@
+import type { Entitlement, Grant, Resource } from "../baton/model.js";
+import type { PageResult, ResourceSyncer } from "../baton/sync/types.js";
+import { MEMBER_PAGE_LIMIT, type WorkspaceMember } from "../langsmith/index.js";
+import { workspaceMemberEntitlement, workspaceResource } from "./builders.js";
+import { WORKSPACE_ROLE } from "./ids.js";
+import { nextOffsetTokens, parseOffsetToken } from "./offset-pages.js";
+import { workspaceType } from "./resource-types.js";
+import type { SyncContext } from "./sync-context.js";
+import { membershipGrants } from "./users.js";
+
+const WORKSPACE_MEMBERS_PATH = "/api/v1/workspaces/current/members/active";
+
+export class WorkspaceSyncer implements ResourceSyncer {
+  readonly resourceType = workspaceType;
+  readonly childResourceTypes = [WORKSPACE_ROLE];
+
+  constructor(private readonly ctx: SyncContext) {}
+
+  async list(): Promise<PageResult<Resource>> {
+    const catalog = await this.ctx.catalog();
+    return { items: catalog.workspaces.map(workspaceResource) };
+  }
+
+  async entitlements(resource: Resource): Promise<PageResult<Entitlement>> {
+    return { items: [workspaceMemberEntitlement(resource)] };
+  }
+
+  /**
+   * Member and workspace-role grants, from this workspace's member listing. When the org-wide listing
+   * is in use those grants were already emitted with the users, so this makes no request.
+   */
+  async grants(resource: Resource, pageToken: string): Promise<PageResult<Grant>> {
+    const source = await this.ctx.membershipSource();
+    if (source.kind === "platform") return { items: [] };
+    const workspaceId = resource.id!.resource;
+    const token = parseOffsetToken(pageToken);
+    const page = await this.ctx.client.listWorkspaceMembersPage(workspaceId, { limit: MEMBER_PAGE_LIMIT, offset: token.offset });
+    const fresh = this.ctx
+      .guard<WorkspaceMember>(`workspace-members:${workspaceId}`, { path: WORKSPACE_MEMBERS_PATH, tenantId: workspaceId })
+      .accept(page.items, token.offset);
+    const catalog = await this.ctx.catalog();
+    const items = fresh.flatMap((m) => membershipGrants(catalog, workspaceId, m.lsUserId, m.roleId));
+    return { items, ...nextOffsetTokens(token, page.items.length, page.total) };
+  }
+}

@@ -1,0 +1,97 @@
+// Domain shapes the rest of the code sees: camelCase, normalised, independent of the wire format.
+
+export type AccessScope = "organization" | "workspace";
+
+export interface Role {
+  id: string;
+  /** Machine name: ORGANIZATION_ADMIN, WORKSPACE_USER, …; every custom role is "CUSTOM". */
+  name: string;
+  displayName: string;
+  description: string;
+  accessScope: AccessScope | null;
+  /** Custom roles belong to the org; built-ins have no organization id. */
+  custom: boolean;
+  permissions: string[];
+}
+
+export interface Workspace {
+  id: string;
+  displayName: string;
+  handle?: string;
+  personal: boolean;
+  deleted: boolean;
+  createdAt?: string;
+}
+
+/** An active organization member (one org identity). */
+export interface OrgMember {
+  /** Org identity id (a membership id, not a user id). */
+  identityId: string;
+  lsUserId: string;
+  userId?: string;
+  email?: string;
+  fullName?: string;
+  disabled: boolean;
+  orgRoleId?: string;
+  createdAt?: string;
+}
+
+/** An active member of one workspace (one workspace identity). */
+export interface WorkspaceMember {
+  /** Workspace identity id: what PATCH/DELETE /workspaces/current/members/{id} take. */
+  identityId: string;
+  workspaceId: string;
+  lsUserId: string;
+  email?: string;
+  disabled: boolean;
+  roleId?: string;
+}
+
+export interface PendingInvite {
+  id: string;
+  email: string;
+  roleId?: string;
+}
+
+/** A row of the org-wide platform listing: the member and every workspace role they hold. */
+export interface PlatformMember {
+  identityId: string;
+  pending: boolean;
+  lsUserId?: string;
+  email?: string;
+  fullName?: string;
+  disabled: boolean;
+  orgRoleId?: string;
+  createdAt?: string;
+  workspaceMemberships: Array<{ workspaceId: string; roleId?: string }>;
+}
+
+export interface Organization {
+  id?: string;
+  displayName?: string;
+  personal?: boolean;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  shortKey: string;
+  description?: string;
+  accessScope?: AccessScope | null;
+  roleId?: string;
+  orgRoleId?: string;
+  createdAt?: string;
+  lastUsedAt?: string;
+  expiresAt?: string;
+  workspaceNames: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Total rows the server reports (X-Pagination-Total), when it sends one. */
+  total?: number;
+}
+
+export interface PlatformPage extends Page<PlatformMember> {
+  /** X-Members-List-All-Workspaces: the rows show every workspace membership, not only those the key can see. */
+  allWorkspaces: boolean;
+}
