@@ -1,3 +1,102 @@
-export async function main(_argv: string[]): Promise<void> {
-  process.stdout.write("baton-langsmith: under construction\n");
+import { Command, CommanderError, Option } from "commander";
+import { redact } from "../langsmith/index.js";
+import { type CliLogger, createLogger } from "./logger.js";
+import { UsageError, commonConfig, connectorConfig, resolveRaw } from "./config.js";
+import { describeError } from "./describe-error.js";
+import { FIELDS, camel, envName } from "./fields.js";
+import { provisionCommand } from "./provision-command.js";
+import { capabilitiesJson, configSchemaJson } from "./schema-output.js";
+import { formatSyncSummary, syncCommand } from "./sync-command.js";
+import { VERSION } from "./version.js";
+
+/** Entry point: `baton-langsmith [flags]` syncs (or provisions); `capabilities` and `config` print JSON. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    throw err;
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command("baton-langsmith")
+    .description("Sync a LangSmith organization's users, workspaces and roles into a Baton .c1z file, and grant or revoke workspace roles.")
+    .version(VERSION, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(redact(text)) });
+  for (const f of FIELDS) program.addOption(toOption(f));
+  program.action(async () => {
+    await runRoot(program.opts());
+  });
+  program
+    .command("capabilities")
+    .description("print the connector's capabilities (JSON)")
+    .action(() => {
+      process.stdout.write(capabilitiesJson());
+    });
+  program
+    .command("config")
+    .description("print the connector's configuration schema (JSON)")
+    .action(() => {
+      process.stdout.write(configSchemaJson());
+    });
+  return program;
+}
+
+function toOption(f: (typeof FIELDS)[number]): Option {
+  const flags = `${f.short ? `-${f.short}, ` : ""}--${f.name}${f.type === "bool" ? "" : " <value>"}`;
+  const parts = [f.required ? `required: ${f.description}` : f.description];
+  if (f.default !== undefined && !f.secret) parts.push(`(default: ${String(f.default)})`);
+  parts.push(`($${envName(f.name)})`);
+  const opt = new Option(flags, parts.join(" "));
+  if (f.hidden) opt.hideHelp();
+  return opt;
+}
+
+async function runRoot(flags: Record<string, unknown>): Promise<void> {
+  let logger: CliLogger = createLogger("info", process.stdout.isTTY ? "console" : "json");
+  try {
+    const raw = resolveRaw(pick(flags));
+    const common = commonConfig(raw, !!process.stdout.isTTY);
+    logger = createLogger(common.logLevel, common.logFormat);
+    const cfg = connectorConfig(raw, common);
+    const json = cfg.logFormat === "json";
+    if (cfg.grantEntitlement !== undefined || cfg.revokeGrant !== undefined) {
+      const outcome = await provisionCommand(cfg, logger);
+      if (json) process.stdout.write(`${JSON.stringify({ result: outcome.kind, message: outcome.message, annotations: outcome.annotations.map((a) => a.typeUrl), grants: outcome.grants.map((g) => g.id) })}\n`);
+      else process.stdout.write(`${outcome.message}\n`);
+      return;
+    }
+    const summary = await syncCommand(cfg, logger, !json && !!process.stderr.isTTY);
+    if (json) logger.info("sync finished", { ...summary });
+    else process.stdout.write(`${formatSyncSummary(summary)}\n`);
+  } catch (err) {
+    fail(err, logger);
+  }
+}
+
+/** One line on stderr (a JSON line with json logs), non-zero exit; the stack only at debug level. */
+function fail(err: unknown, logger: CliLogger): void {
+  const message = describeError(err);
+  if (logger.format === "json") logger.error(message, logger.level === "debug" ? { stack: redact(String((err as Error)?.stack ?? "")) } : undefined);
+  else {
+    process.stderr.write(`baton-langsmith: ${redact(message)}\n`);
+    if (logger.level === "debug" && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
+  }
+  process.exitCode = err instanceof UsageError ? 2 : 1;
+}
+
+function pick(flags: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    const key = camel(f.name);
+    if (flags[key] !== undefined) out[key] = flags[key];
+  }
+  return out;
 }

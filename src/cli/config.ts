@@ -1,0 +1,187 @@
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
+import type { MembershipSourceOption } from "../connector/sync-context.js";
+import { FIELDS, type FieldSpec, camel, envName } from "./fields.js";
+
+/** Bad input: one line that says what is wrong and what to do. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "console";
+
+export interface CommonConfig {
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export interface ConnectorConfig extends CommonConfig {
+  apiKey: string;
+  keyKind: "service-key" | "personal-access-token";
+  organizationId: string;
+  baseUrl: string;
+  requestsPerSecond: number;
+  maxInFlight: number;
+  membershipSource: MembershipSourceOption;
+  httpTimeoutSeconds: number;
+  file: string;
+  provisioning: boolean;
+  grantEntitlement?: string;
+  grantPrincipal?: string;
+  grantPrincipalType: string;
+  revokeGrant?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Resolves every field as flag > environment > .baton.yaml > default (Baton's precedence).
+ * `flags` holds only values given on the command line.
+ */
+export function resolveRaw(flags: Raw, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Raw {
+  const file = loadYaml(env, cwd);
+  const out: Raw = {};
+  for (const f of FIELDS) {
+    const key = camel(f.name);
+    const fromEnv = env[envName(f.name)];
+    if (flags[key] !== undefined) out[key] = flags[key];
+    else if (fromEnv !== undefined) out[key] = fromEnvValue(f, fromEnv);
+    else if (file[f.name] !== undefined) out[key] = file[f.name];
+    else if (f.default !== undefined) out[key] = f.default;
+  }
+  return out;
+}
+
+export function commonConfig(raw: Raw, stdoutIsTty: boolean): CommonConfig {
+  const logLevel = choice(raw, "log-level") as LogLevel;
+  const logFormat = (raw.logFormat === undefined ? (stdoutIsTty ? "console" : "json") : choice(raw, "log-format")) as LogFormat;
+  return { logLevel, logFormat };
+}
+
+export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig {
+  const apiKey = raw.apiKey;
+  if (apiKey === undefined) {
+    throw new UsageError("missing API key: pass --api-key or set BATON_API_KEY to an organization-scoped LangSmith service key (lsv2_sk_…)");
+  }
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    throw new UsageError("the API key is empty: set --api-key or BATON_API_KEY to an organization-scoped LangSmith service key (lsv2_sk_…)");
+  }
+  const kind = classifyApiKey(apiKey.trim());
+  if (kind === "legacy") throw new UsageError("legacy ls__ API keys stopped working in October 2024: create an organization-scoped service key (lsv2_sk_…) in LangSmith settings");
+  if (kind === "unknown") throw new UsageError("the API key does not look like a LangSmith key (expected lsv2_sk_… or lsv2_pt_…): check --api-key / BATON_API_KEY");
+
+  const orgId = raw.organizationId;
+  if (orgId === undefined || orgId === "") {
+    throw new UsageError("missing organization id: pass --organization-id or set BATON_ORGANIZATION_ID (LangSmith → Settings → Organization, a UUID)");
+  }
+  if (typeof orgId !== "string" || !UUID.test(orgId.trim())) {
+    throw new UsageError(`--organization-id "${String(orgId)}" is not a UUID: copy the organization id from LangSmith → Settings → Organization`);
+  }
+
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeBaseUrl(String(raw.baseUrl));
+  } catch (err) {
+    if (err instanceof BaseUrlError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  const cfg: ConnectorConfig = {
+    ...common,
+    apiKey: apiKey.trim(),
+    keyKind: kind,
+    organizationId: orgId.trim().toLowerCase(),
+    baseUrl,
+    requestsPerSecond: numberField(raw, "requests-per-second"),
+    maxInFlight: numberField(raw, "max-in-flight"),
+    membershipSource: choice(raw, "membership-source") as MembershipSourceOption,
+    httpTimeoutSeconds: numberField(raw, "http-timeout-seconds"),
+    file: String(raw.file),
+    provisioning: raw.provisioning === true,
+    grantEntitlement: optionalString(raw.grantEntitlement),
+    grantPrincipal: optionalString(raw.grantPrincipal),
+    grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
+    revokeGrant: optionalString(raw.revokeGrant),
+  };
+  checkProvisioningFlags(cfg);
+  return cfg;
+}
+
+function checkProvisioningFlags(c: ConnectorConfig): void {
+  if (c.grantEntitlement !== undefined && c.revokeGrant !== undefined) {
+    throw new UsageError("--grant-entitlement and --revoke-grant cannot be used together: run one at a time");
+  }
+  if ((c.grantEntitlement === undefined) !== (c.grantPrincipal === undefined)) {
+    throw new UsageError("--grant-entitlement and --grant-principal must be given together");
+  }
+  const action = c.grantEntitlement !== undefined ? "--grant-entitlement" : c.revokeGrant !== undefined ? "--revoke-grant" : undefined;
+  if (action && !c.provisioning) {
+    throw new UsageError(`${action} changes access in LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it`);
+  }
+}
+
+/** The target's directory must exist and be writable before any remote call is made. */
+export function checkOutputFile(file: string): void {
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir)) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write ${file}: directory ${dir} is not writable`);
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`);
+}
+
+function loadYaml(env: NodeJS.ProcessEnv, cwd: string): Raw {
+  const explicit = env.BATON_CONFIG_PATH;
+  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, ".baton.yaml");
+  if (explicit && !/\.ya?ml$/.test(explicit)) throw new UsageError(`BATON_CONFIG_PATH must name a .yaml or .yml file (got ${explicit})`);
+  if (!existsSync(path)) {
+    if (explicit) throw new UsageError(`BATON_CONFIG_PATH names ${explicit}, which does not exist`);
+    return {};
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`${path} must be a mapping of flag names to values`);
+  return doc as Raw;
+}
+
+function fromEnvValue(f: FieldSpec, value: string): unknown {
+  if (f.type === "bool") return /^(1|true|yes|on)$/i.test(value.trim());
+  return value;
+}
+
+function spec(name: string): FieldSpec {
+  return FIELDS.find((f) => f.name === name)!;
+}
+
+function choice(raw: Raw, name: string): string {
+  const f = spec(name);
+  const value = String(raw[camel(name)]);
+  if (f.choices && !f.choices.includes(value)) throw new UsageError(`--${name} must be one of ${f.choices.join(", ")} (got "${value}")`);
+  return value;
+}
+
+function numberField(raw: Raw, name: string): number {
+  const f = spec(name);
+  const rawValue = raw[camel(name)];
+  const n = typeof rawValue === "number" ? rawValue : Number(String(rawValue).trim());
+  const ok = Number.isFinite(n) && (f.type !== "int" || Number.isInteger(n)) && (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
+  if (!ok) throw new UsageError(`--${name} must be ${f.type === "int" ? "a whole number" : "a number"} from ${f.min} to ${f.max} (got "${String(rawValue)}")`);
+  return n;
+}
+
+function optionalString(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}

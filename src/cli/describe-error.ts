@@ -1,0 +1,27 @@
+import { C1zError } from "../baton/c1z/errors.js";
+import { SyncError } from "../baton/sync/engine.js";
+import { ConfigurationError } from "../connector/sync-context.js";
+import { ProvisioningPreconditionError, ProvisioningRefusedError } from "../connector/provisioning.js";
+import { LangSmithError, PermissionError, redact } from "../langsmith/index.js";
+import { UsageError } from "./config.js";
+
+/** The one line a user sees for a failure: what went wrong and what to do. Always redacted. */
+export function describeError(err: unknown): string {
+  if (err instanceof SyncError) {
+    return `sync failed while ${err.step}: ${describeError(err.cause)} (no file was written; an existing --file was left as it was)`;
+  }
+  if (err instanceof PermissionError && !err.missingTenantHeader) {
+    return `${err.message} (use an organization-scoped service key with Organization Admin, and the organization id that key belongs to)`;
+  }
+  if (
+    err instanceof LangSmithError ||
+    err instanceof UsageError ||
+    err instanceof C1zError ||
+    err instanceof ConfigurationError ||
+    err instanceof ProvisioningRefusedError ||
+    err instanceof ProvisioningPreconditionError
+  ) {
+    return redact(err.message);
+  }
+  return redact(`unexpected error: ${(err as Error)?.message ?? String(err)} (run with --log-level debug for details)`);
+}

@@ -1,0 +1,123 @@
+// One table of every flag: commander options, BATON_* env names, .baton.yaml keys and the `config`
+// schema are all derived from it, so they cannot drift apart.
+
+export type FieldType = "string" | "bool" | "int";
+
+export interface FieldSpec {
+  name: string;
+  short?: string;
+  type: FieldType;
+  displayName: string;
+  description: string;
+  default?: string | number | boolean;
+  required?: boolean;
+  secret?: boolean;
+  /** Hidden from --help, as Baton hides its one-shot action flags. */
+  hidden?: boolean;
+  /** Exported in `config` as an operator setting (is_ops) rather than a connector setting. */
+  ops?: boolean;
+  /** Connector-specific field (exported in `config`); standard Baton flags are not, unless ops. */
+  connector?: boolean;
+  choices?: string[];
+  min?: number;
+  max?: number;
+  placeholder?: string;
+}
+
+export const DEFAULT_REQUESTS_PER_SECOND = 25;
+export const DEFAULT_MAX_IN_FLIGHT = 16;
+
+export const FIELDS: FieldSpec[] = [
+  // connector fields
+  {
+    name: "api-key",
+    type: "string",
+    displayName: "API key",
+    description: "LangSmith organization-scoped service key (lsv2_sk_…) with Organization Admin",
+    required: true,
+    secret: true,
+    connector: true,
+    placeholder: "lsv2_sk_…",
+  },
+  {
+    name: "organization-id",
+    type: "string",
+    displayName: "Organization ID",
+    description: "LangSmith organization id (UUID), sent as X-Organization-Id",
+    required: true,
+    connector: true,
+    placeholder: "00000000-0000-0000-0000-000000000000",
+  },
+  {
+    name: "base-url",
+    type: "string",
+    displayName: "Base URL",
+    description: "LangSmith API URL: https://api.smith.langchain.com (US, default), https://eu.api.smith.langchain.com, https://apac.api.smith.langchain.com, https://aws.api.smith.langchain.com, or https://<host> for self-hosted",
+    default: "https://api.smith.langchain.com",
+    connector: true,
+  },
+  {
+    name: "requests-per-second",
+    type: "int",
+    displayName: "Requests per second",
+    description: "Ceiling on LangSmith API requests started per second, retries included",
+    default: DEFAULT_REQUESTS_PER_SECOND,
+    min: 1,
+    max: 10_000,
+    connector: true,
+  },
+  {
+    name: "max-in-flight",
+    type: "int",
+    displayName: "Requests in flight",
+    description: "Ceiling on LangSmith API requests in flight at once",
+    default: DEFAULT_MAX_IN_FLIGHT,
+    min: 1,
+    max: 256,
+    connector: true,
+  },
+  {
+    name: "membership-source",
+    type: "string",
+    displayName: "Membership source",
+    description: "Where workspace memberships are read: auto (the org-wide member listing when it shows every workspace, else per workspace), platform, or workspace",
+    default: "auto",
+    choices: ["auto", "platform", "workspace"],
+    connector: true,
+  },
+  // standard Baton flags that apply to this connector
+  { name: "file", short: "f", type: "string", displayName: "File", description: "The path to the c1z file to sync with", default: "sync.c1z" },
+  {
+    name: "log-level",
+    type: "string",
+    displayName: "Log level",
+    description: "The log level: debug, info, warn, error",
+    default: "info",
+    choices: ["debug", "info", "warn", "error"],
+    ops: true,
+  },
+  { name: "log-format", type: "string", displayName: "Log format", description: "The output format for logs: json, console (default: console on a terminal, else json)", choices: ["json", "console"] },
+  {
+    name: "http-timeout-seconds",
+    type: "int",
+    displayName: "HTTP timeout (seconds)",
+    description: "Per-request timeout for LangSmith API calls",
+    default: 300,
+    min: 1,
+    max: 1800,
+    ops: true,
+  },
+  { name: "provisioning", short: "p", type: "bool", displayName: "Provisioning", description: "Allow the connector to change access in LangSmith (grant and revoke)", default: false },
+  { name: "grant-entitlement", type: "string", displayName: "Grant entitlement", description: "The id of the entitlement to grant to the supplied principal", hidden: true },
+  { name: "grant-principal", type: "string", displayName: "Grant principal", description: "The id of the resource to grant the entitlement to", hidden: true },
+  { name: "grant-principal-type", type: "string", displayName: "Grant principal type", description: "The resource type of the principal to grant the entitlement to", default: "user", hidden: true },
+  { name: "revoke-grant", type: "string", displayName: "Revoke grant", description: "The grant to revoke", hidden: true },
+];
+
+export function envName(field: string): string {
+  return `BATON_${field.toUpperCase().replace(/-/g, "_")}`;
+}
+
+export function camel(field: string): string {
+  return field.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,71 @@
+// The `capabilities` and `config` subcommands: protojson shapes of the Baton reference §5.5–5.6.
+import { create, createRegistry, toJsonString } from "@bufbuild/protobuf";
+import { anyPack } from "@bufbuild/protobuf/wkt";
+import {
+  AnySchema,
+  Capability,
+  CapabilityPermissionsSchema,
+  ConfigurationSchema,
+  ConnectorCapabilitiesSchema,
+  type Field,
+  FieldSchema,
+  ResourceTypeCapabilitySchema,
+  file_c1_config_v1_config,
+  file_c1_connector_v2_annotations,
+  file_c1_connector_v2_connector,
+  file_c1_connector_v2_resource,
+} from "../baton/model.js";
+import { allResourceTypes } from "../connector/resource-types.js";
+import { WORKSPACE_ROLE } from "../connector/ids.js";
+import { FIELDS, type FieldSpec } from "./fields.js";
+
+const registry = createRegistry(file_c1_connector_v2_connector, file_c1_connector_v2_annotations, file_c1_connector_v2_resource, file_c1_config_v1_config);
+
+export function capabilitiesJson(): string {
+  const types = [...allResourceTypes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const caps = create(ConnectorCapabilitiesSchema, {
+    resourceTypeCapabilities: types.map((rt) =>
+      create(ResourceTypeCapabilitySchema, {
+        resourceType: rt,
+        capabilities: rt.id === WORKSPACE_ROLE ? [Capability.SYNC, Capability.PROVISION] : [Capability.SYNC],
+        permissions: create(CapabilityPermissionsSchema),
+      }),
+    ),
+    connectorCapabilities: [Capability.PROVISION, Capability.SYNC],
+  });
+  return toJsonString(AnySchema, anyPack(ConnectorCapabilitiesSchema, caps), { registry, prettySpaces: 2 });
+}
+
+export function configSchemaJson(): string {
+  // Baton lists the exported default (ops) fields first, then the connector's own.
+  const exported = [...FIELDS.filter((f) => f.ops), ...FIELDS.filter((f) => f.connector)];
+  const conf = create(ConfigurationSchema, {
+    displayName: "LangSmith",
+    helpUrl: "https://github.com/conductorone/baton-langsmith",
+    fields: exported.map(toField),
+  });
+  return toJsonString(ConfigurationSchema, conf, { registry, prettySpaces: 2 });
+}
+
+function toField(f: FieldSpec): Field {
+  const base = {
+    name: f.name,
+    displayName: f.displayName,
+    description: f.description,
+    placeholder: f.placeholder ?? "",
+    isRequired: !!f.required,
+    isOps: !!f.ops,
+    isSecret: !!f.secret,
+  };
+  if (f.type === "int") {
+    return create(FieldSchema, { ...base, field: { case: "intField", value: { defaultValue: BigInt(Number(f.default ?? 0)), rules: { gte: f.min !== undefined ? BigInt(f.min) : undefined, lte: f.max !== undefined ? BigInt(f.max) : undefined } } } });
+  }
+  if (f.type === "bool") return create(FieldSchema, { ...base, field: { case: "boolField", value: { defaultValue: f.default === true } } });
+  return create(FieldSchema, {
+    ...base,
+    field: {
+      case: "stringField",
+      value: { defaultValue: f.default !== undefined ? String(f.default) : "", rules: f.required ? { isRequired: true } : undefined },
+    },
+  });
+}

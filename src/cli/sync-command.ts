@@ -1,0 +1,101 @@
+import { C1zWriter } from "../baton/c1z/writer.js";
+import { runSync } from "../baton/sync/engine.js";
+import type { SyncCounts } from "../baton/sync/types.js";
+import { createSyncPlan } from "../connector/connector.js";
+import { createClient, warnAboutKeyKind } from "./client-factory.js";
+import { type ConnectorConfig, checkOutputFile } from "./config.js";
+import type { CliLogger } from "./logger.js";
+import { ProgressLine } from "./progress.js";
+
+export interface SyncSummary {
+  file: string;
+  bytes: number;
+  syncId: string;
+  counts: SyncCounts;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  membershipSource: string;
+  excludedWorkspaces: { personal: number; deleted: number };
+  seconds: number;
+}
+
+/**
+ * A full sync into --file. The file is replaced only when everything was read; on any failure, or
+ * if the process is interrupted, the previous file stays as it was and no temporary file is left.
+ */
+export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showProgress: boolean): Promise<SyncSummary> {
+  checkOutputFile(cfg.file);
+  warnAboutKeyKind(cfg, logger);
+  const client = createClient(cfg, logger);
+  const started = Date.now();
+  const writer = await C1zWriter.create(cfg.file);
+  const onSignal = (signal: NodeJS.Signals) => {
+    void writer.abort().finally(() => {
+      process.stderr.write(`baton-langsmith: interrupted by ${signal}; ${cfg.file} was left as it was\n`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const progress = showProgress ? new ProgressLine(process.stderr, () => client.stats().requests) : undefined;
+  try {
+    logger.info("sync started", { file: cfg.file, baseUrl: cfg.baseUrl, organizationId: cfg.organizationId });
+    const plan = createSyncPlan(client, { membershipSource: cfg.membershipSource, logger });
+    const counts = await runSync(plan.syncers, writer, {
+      concurrency: Math.max(cfg.maxInFlight, 4),
+      onProgress: (p) => {
+        progress?.update(p);
+        if (p.phase !== "resource-types" && p.callsPending === 0) logger.debug("sync phase finished", { phase: p.phase, ...p.counts });
+      },
+      onWarning: (msg, fields) => logger.warn(msg, fields),
+    });
+    progress?.end();
+    const done = await writer.finish();
+    const source = await plan.context.membershipSource();
+    const catalog = await plan.context.catalog();
+    const stats = client.stats();
+    return {
+      file: cfg.file,
+      bytes: done.bytes,
+      syncId: done.syncId,
+      counts,
+      requests: stats.requests,
+      retries: stats.retries,
+      rateLimited: stats.rateLimited,
+      membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
+      excludedWorkspaces: catalog.excluded,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } catch (err) {
+    progress?.end();
+    await writer.abort();
+    throw err;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+}
+
+export function formatSyncSummary(s: SyncSummary): string {
+  const c = s.counts;
+  const by = (t: string) => c.resourcesByType[t] ?? 0;
+  const excluded = s.excludedWorkspaces.personal + s.excludedWorkspaces.deleted;
+  const lines = [
+    `Synced LangSmith into ${s.file} (${formatBytes(s.bytes)}) in ${s.seconds.toFixed(1)} s`,
+    `  users            ${by("user")}`,
+    `  workspaces       ${by("workspace")}${excluded ? `  (${s.excludedWorkspaces.personal} personal, ${s.excludedWorkspaces.deleted} deleted left out)` : ""}`,
+    `  org roles        ${by("org_role")}`,
+    `  workspace roles  ${by("workspace_role")}`,
+    `  entitlements     ${c.entitlements}`,
+    `  grants           ${c.grants}  (${Object.entries(c.grantsByType).map(([t, n]) => `${t} ${n}`).join(", ") || "none"})`,
+    `  requests         ${s.requests}  (${s.retries} retried, ${s.rateLimited} rate-limited; memberships from ${s.membershipSource})`,
+  ];
+  return lines.join("\n");
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
