@@ -1,0 +1,70 @@
+/** Seeded fault injection and a fixed-window server-side rate limiter. */
+import { Prng } from "./prng.js";
+
+export type FaultKind = "429" | "500" | "502" | "503" | "drop" | "slow";
+export const ALL_FAULT_KINDS: readonly FaultKind[] = ["429", "500", "502", "503", "drop", "slow"];
+
+export interface FaultOptions {
+  /** Probability (0–1) that a matching request is faulted. */
+  rate: number;
+  seed?: number;
+  kinds?: FaultKind[];
+  /** Methods that can be faulted (default ["GET"]). */
+  methods?: string[];
+  /** Retry-After seconds on injected 429s (default 1). */
+  retryAfterSeconds?: number;
+  /** Delay of the "slow" fault in ms (default 2000). */
+  slowMs?: number;
+}
+
+export class FaultInjector {
+  private readonly rng: Prng;
+  private readonly kinds: FaultKind[];
+  private readonly methods: Set<string>;
+  readonly retryAfterSeconds: number;
+  readonly slowMs: number;
+
+  constructor(readonly opts: FaultOptions) {
+    this.rng = new Prng(opts.seed ?? 1, 0xfa17);
+    this.kinds = opts.kinds && opts.kinds.length ? [...opts.kinds] : [...ALL_FAULT_KINDS];
+    for (const k of this.kinds) if (!ALL_FAULT_KINDS.includes(k)) throw new Error(`unknown fault kind ${k}`);
+    this.methods = new Set((opts.methods ?? ["GET"]).map((m) => m.toUpperCase()));
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? 1;
+    this.slowMs = opts.slowMs ?? 2000;
+  }
+
+  /** Draws for one request; only requests with a matching method consume the sequence. */
+  draw(method: string): FaultKind | null {
+    if (!this.methods.has(method.toUpperCase())) return null;
+    const roll = this.rng.next();
+    const kind = this.kinds[this.rng.int(this.kinds.length)]!;
+    return roll < this.opts.rate ? kind : null;
+  }
+}
+
+export interface RateLimitOptions {
+  requestsPerSecond: number;
+  /** Fixed Retry-After value; default: seconds until the window resets (rounded up, min 1). */
+  retryAfterSeconds?: number;
+}
+
+export class RateLimiter {
+  private window = -1;
+  private count = 0;
+
+  constructor(readonly opts: RateLimitOptions) {}
+
+  /** Returns null when admitted, else the Retry-After seconds. Rejected requests don't count. */
+  check(nowMs: number): number | null {
+    const w = Math.floor(nowMs / 1000);
+    if (w !== this.window) {
+      this.window = w;
+      this.count = 0;
+    }
+    if (this.count < this.opts.requestsPerSecond) {
+      this.count++;
+      return null;
+    }
+    return this.opts.retryAfterSeconds ?? Math.max(1, Math.ceil(((w + 1) * 1000 - nowMs) / 1000));
+  }
+}
