@@ -1,0 +1,56 @@
+// The real client's requests, as the simulator logged them, checked against LangSmith's OpenAPI document.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { LangSmithClient } from "../src/langsmith/index.js";
+import { type Simulator, startSimulator } from "../src/simulator/index.js";
+import { openApiSkipReason, resolveOperation, validateRequest, validateResponse } from "./support/openapi-contract.js";
+
+describe("client requests ↔ OpenAPI contract", { skip: openApiSkipReason }, () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator({ users: 30, workspaces: 3, seed: 23 });
+  });
+  after(async () => sim?.close());
+
+  it("every request of every client method matches the document's parameters and bodies", async () => {
+    const c = new LangSmithClient({ apiKey: sim.keys.admin, organizationId: sim.orgId, baseUrl: sim.url });
+    const ws = sim.truth().workspaces[0]!.id;
+    const editor = sim.state.role("WORKSPACE_USER").id;
+    const viewer = sim.state.role("WORKSPACE_VIEWER").id;
+    const outsider = sim.state.orgMembers().find((m) => !sim.state.workspaceMembers(ws).some((w) => w.lsUserId === m.lsUserId))!;
+
+    await c.getOrganization();
+    await c.listRoles();
+    await c.listWorkspaces();
+    await c.listWorkspaces({ includeDeleted: true });
+    await c.listOrgMembersPage({ limit: 500, offset: 0 });
+    await c.listOrgMembersPage({ lsUserIds: [outsider.lsUserId] });
+    await c.listOrgPendingPage();
+    await c.listPlatformMembersPage({ activeOnly: true });
+    await c.listWorkspaceMembersPage(ws, { lsUserIds: [outsider.lsUserId] });
+    await c.listWorkspacePendingPage(ws);
+    await c.listServiceKeys();
+    await c.listPersonalAccessTokens();
+    const added = await c.addWorkspaceMember(ws, { orgIdentityId: outsider.orgIdentityId, roleId: editor });
+    await c.setWorkspaceMemberRole(ws, added.identityId, viewer);
+    await c.removeWorkspaceMember(ws, added.identityId);
+
+    const problems: string[] = [];
+    const routes = new Set<string>();
+    for (const r of sim.requests) {
+      const op = resolveOperation(r.method, r.path);
+      assert.ok(op, `${r.method} ${r.path} is not in the OpenAPI document`);
+      routes.add(`${r.method} ${op.template}`);
+      for (const p of validateRequest(r.method, r.path, r.query, r.body)) problems.push(`${r.method} ${r.path}: ${p}`);
+      assert.ok(r.status >= 200 && r.status < 300, `${r.method} ${r.path} answered ${r.status}`);
+    }
+    assert.deepEqual(problems, []);
+    assert.equal(routes.size, 15 - 1 /* listWorkspaces twice */ - 1 /* org members twice */);
+  });
+
+  it("the document rejects what the client must never send (the check can fail)", () => {
+    assert.notDeepEqual(validateRequest("GET", "/api/v1/orgs/current/members/active", { limit: ["501"] }), []);
+    assert.notDeepEqual(validateRequest("PATCH", "/api/v1/workspaces/current/members/00000000-0000-4000-8000-000000000000", {}, {}), []);
+    assert.notDeepEqual(validateResponse("GET", "/api/v1/orgs/current/roles", 200, [{ id: 1 }]), []);
+  });
+});
