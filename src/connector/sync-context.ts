@@ -75,7 +75,8 @@ export class SyncContext {
   }
 
   private async loadCatalog(): Promise<Catalog> {
-    const [roles, all] = await Promise.all([this.client.listRoles(), this.client.listWorkspaces()]);
+    // include_deleted costs nothing extra and lets the summary say how many deleted workspaces were left out.
+    const [roles, all] = await Promise.all([this.client.listRoles(), this.client.listWorkspaces({ includeDeleted: true })]);
     const workspaces = all.filter((w) => !w.personal && !w.deleted);
     return {
       rolesById: new Map(roles.map((r) => [r.id, r])),
