@@ -33,7 +33,9 @@ export function capabilitiesJson(): string {
     ),
     connectorCapabilities: [Capability.PROVISION, Capability.SYNC],
   });
-  return toJsonString(AnySchema, anyPack(ConnectorCapabilitiesSchema, caps), { registry, prettySpaces: 2 });
+  // Go's protojson writes "@type" first; protobuf-es writes it last. Same JSON, upstream's layout.
+  const { "@type": typeUrl, ...rest } = JSON.parse(toJsonString(AnySchema, anyPack(ConnectorCapabilitiesSchema, caps), { registry })) as Record<string, unknown>;
+  return JSON.stringify({ "@type": typeUrl, ...rest }, null, 2);
 }
 
 export function configSchemaJson(): string {

@@ -1,0 +1,61 @@
+// The command line's fixed surface: help, version, capabilities and config output, committed files current.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { repoRoot } from "./support/openapi-contract.js";
+import { runCli } from "./support/cli.js";
+
+describe("command line surface", () => {
+  it("prints the Baton capabilities JSON, equal to the committed baton_capabilities.json", async () => {
+    const r = await runCli(["capabilities"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, readFileSync(join(repoRoot, "baton_capabilities.json"), "utf8"), "run `./bin/baton-langsmith capabilities > baton_capabilities.json`");
+    const caps = JSON.parse(r.stdout);
+    assert.equal(Object.keys(caps)[0], "@type");
+    assert.equal(caps["@type"], "type.googleapis.com/c1.connector.v2.ConnectorCapabilities");
+    assert.deepEqual(caps.connectorCapabilities, ["CAPABILITY_PROVISION", "CAPABILITY_SYNC"]);
+    const byType = Object.fromEntries(caps.resourceTypeCapabilities.map((c: { resourceType: { id: string }; capabilities: string[] }) => [c.resourceType.id, c.capabilities]));
+    assert.deepEqual(Object.keys(byType), ["org_role", "user", "workspace", "workspace_role"], "sorted by id");
+    assert.deepEqual(byType.workspace_role, ["CAPABILITY_SYNC", "CAPABILITY_PROVISION"]);
+    assert.deepEqual(byType.org_role, ["CAPABILITY_SYNC"]);
+    for (const c of caps.resourceTypeCapabilities) assert.deepEqual(c.permissions, {});
+  });
+
+  it("prints the config schema JSON, equal to the committed config_schema.json", async () => {
+    const r = await runCli(["config"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, readFileSync(join(repoRoot, "config_schema.json"), "utf8"), "run `./bin/baton-langsmith config > config_schema.json`");
+    const fields = JSON.parse(r.stdout).fields as Array<Record<string, unknown>>;
+    const apiKey = fields.find((f) => f.name === "api-key")!;
+    assert.deepEqual(
+      { isRequired: apiKey.isRequired, isSecret: apiKey.isSecret, stringField: apiKey.stringField },
+      { isRequired: true, isSecret: true, stringField: { rules: { isRequired: true } } },
+    );
+    assert.equal(fields.find((f) => f.name === "organization-id")?.isRequired, true);
+    assert.ok(fields.findIndex((f) => f.isOps) < fields.findIndex((f) => f.name === "api-key"), "ops fields first");
+  });
+
+  it("documents every connector flag and its BATON_ variable in --help, hiding the one-shot action flags", async () => {
+    const r = await runCli(["--help"]);
+    assert.equal(r.code, 0);
+    for (const flag of ["--api-key", "--organization-id", "--base-url", "--requests-per-second", "--max-in-flight", "--file", "--log-level", "--log-format", "--http-timeout-seconds", "--provisioning"]) {
+      assert.match(r.stdout, new RegExp(flag), flag);
+    }
+    assert.match(r.stdout, /\$BATON_API_KEY/);
+    assert.doesNotMatch(r.stdout, /--grant-entitlement/);
+  });
+
+  it("prints the package version", async () => {
+    const r = await runCli(["--version"]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version);
+  });
+
+  it("rejects an unknown flag in one line", async () => {
+    const r = await runCli(["--no-such-flag"]);
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.match(r.stderr, /unknown option '--no-such-flag'/);
+  });
+});
