@@ -48,7 +48,8 @@ const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
 async function main(): Promise<void> {
   const out = values.out ?? path.join(os.tmpdir(), `c1z-bench-${process.pid}.c1z`);
   const workspaces = Math.max(1, Math.ceil(N / MEMBERS_PER_WORKSPACE));
-  const users = Array.from({ length: Math.max(1, Math.min(100_000, Math.ceil(N / 10))) }, () => randomUUID());
+  // Each workspace lists distinct users, so the pool is at least one workspace big.
+  const users = Array.from({ length: Math.max(Math.min(N, MEMBERS_PER_WORKSPACE), Math.min(20_000, Math.ceil(N / 50))) }, () => randomUUID());
 
   const t0 = performance.now();
   const writer = await C1zWriter.create(out, {

@@ -126,9 +126,12 @@ export function orgRoleGrant(roleId: string, lsUserId: string): Grant {
   return grantOn(resourceId(ORG_ROLE, roleId), ASSIGNED, lsUserId, true);
 }
 
+/** Built once: a sync emits hundreds of thousands of grants, and the annotation is never mutated. */
+const GRANT_IMMUTABLE = annotation(GrantImmutableSchema);
+
 function grantOn(resource: ReturnType<typeof resourceId>, slug: string, lsUserId: string, immutable: boolean): Grant {
   const entitlement = { id: entitlementId(resource, slug), resource: create(ResourceSchema, { id: resource }) };
-  return newGrant(entitlement, resourceId(USER, lsUserId), immutable ? { annotations: [annotation(GrantImmutableSchema)] } : undefined);
+  return newGrant(entitlement, resourceId(USER, lsUserId), immutable ? { annotations: [GRANT_IMMUTABLE] } : undefined);
 }
 
 function roleProfile(r: Role): Record<string, JsonValue> {
