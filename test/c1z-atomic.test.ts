@@ -125,3 +125,15 @@ test("working files of a forgotten writer or reader are removed when the process
   assert.deepEqual(readdirSync(work), []);
   assert.deepEqual(readdirSync(dir).sort(), ["done.c1z", "work"]);
 });
+
+test("leftovers of killed writers: a successful finish removes temp outputs of dead processes, and keeps those of live ones", async (t) => {
+    const dir = scratchDir(t);
+    const join = path.join;
+    const dead = 2 ** 22 + 12345; // above Linux's default pid_max: never a live process
+    writeFileSync(join(dir, `.sync.c1z.${dead}.abcdef.tmp`), "partial");
+    writeFileSync(join(dir, `.sync.c1z.${process.pid}.abcdef.tmp`), "ours, in use");
+    writeFileSync(join(dir, `.other.c1z.${dead}.abcdef.tmp`), "another target's");
+    const w = await C1zWriter.create(join(dir, "sync.c1z"));
+    await w.finish();
+    assert.deepEqual(readdirSync(dir).sort(), [`.other.c1z.${dead}.abcdef.tmp`, `.sync.c1z.${process.pid}.abcdef.tmp`, "sync.c1z"].sort());
+  });

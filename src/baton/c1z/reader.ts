@@ -16,7 +16,7 @@ import { GrantExpandableSchema } from "../gen/c1/connector/v2/annotations_pb.js"
 import { EntitlementSchema, type Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import { GrantSchema, type Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import { ResourceSchema, ResourceTypeSchema, type Resource, type ResourceId, type ResourceType } from "../gen/c1/connector/v2/resource_pb.js";
-import { trackWorkDir, untrackWorkDir } from "./cleanup.js";
+import { trackWorkDir, untrackWorkDir, workDirPrefix } from "./cleanup.js";
 import { C1zClosedError, C1zCorruptError, C1zError, C1zNotC1zError, C1zNotSqliteError } from "./errors.js";
 import { checkMagic, MAX_DECODED_BYTES, SQLITE_HEADER, ZSTD_WINDOW_LOG_MAX } from "./format.js";
 import { schemaSignature, quoteIdent, type SchemaSignature } from "./schema.js";
@@ -75,7 +75,7 @@ export class C1zReader {
   }
 
   static async open(file: string, opts: C1zReaderOptions = {}): Promise<C1zReader> {
-    const workDir = await mkdtemp(path.join(opts.workDir ?? os.tmpdir(), "baton-c1z-read-"));
+    const workDir = await mkdtemp(path.join(opts.workDir ?? os.tmpdir(), workDirPrefix("read")));
     trackWorkDir(workDir);
     const dbPath = path.join(workDir, "sync.db");
     let db: Database.Database | undefined;

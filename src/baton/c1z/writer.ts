@@ -14,7 +14,7 @@ import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import type { Resource, ResourceType } from "../gen/c1/connector/v2/resource_pb.js";
 import { C1zClosedError, C1zError, C1zTargetError } from "./errors.js";
-import { trackWorkDir, untrackWorkDir } from "./cleanup.js";
+import { abandonedTempOutputs, abandonedWorkDirs, sweepAbandoned, tempOutputName, trackWorkDir, untrackWorkDir, workDirPrefix } from "./cleanup.js";
 import { C1Z_V1_MAGIC } from "./format.js";
 import { newKsuid } from "./ksuid.js";
 import { IdHashSet } from "./id-set.js";
@@ -91,7 +91,8 @@ export class C1zWriter {
     await checkTarget(target);
     let workDir: string;
     try {
-      workDir = await mkdtemp(path.join(opts.workDir ?? os.tmpdir(), "baton-c1z-"));
+      sweepAbandoned(opts.workDir ?? os.tmpdir(), abandonedWorkDirs);
+      workDir = await mkdtemp(path.join(opts.workDir ?? os.tmpdir(), workDirPrefix("write")));
       trackWorkDir(workDir);
     } catch (err) {
       throw new C1zError(target, `cannot create a working directory under ${opts.workDir ?? os.tmpdir()}: ${(err as Error).message}`, { cause: err });
@@ -194,7 +195,7 @@ export class C1zWriter {
       this.db.close(); // journal is in memory: the file is now a complete, self-contained DB
       const dbPath = path.join(this.workDir, "sync.db");
       const size = (await stat(dbPath)).size;
-      tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+      tmp = path.join(dir, tempOutputName(path.basename(target), randomBytes(6).toString("hex")));
       output = await open(tmp, "wx");
       trackWorkDir(tmp);
       await output.write(C1Z_V1_MAGIC, 0, C1Z_V1_MAGIC.length, 0);
@@ -211,6 +212,7 @@ export class C1zWriter {
       tmp = undefined;
       await fsyncDir(dir);
       await removeWorkDir(this.workDir);
+      sweepAbandoned(dir, abandonedTempOutputs(path.basename(target)));
       this.state = "finished";
       const timings = { indexes: Math.round(t1 - t0), compress: Math.round(performance.now() - t1) };
       return { path: target, bytes: C1Z_V1_MAGIC.length + compressed, syncId: this.syncId, counts, timings };
