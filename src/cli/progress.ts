@@ -23,11 +23,16 @@ export class ProgressLine {
   ) {}
 
   update(p: SyncProgress): void {
+    if (p.phase === "resource-types") return; // instantaneous: nothing worth a line
     const now = Date.now();
     const phaseChanged = p.phase !== this.lastPhase;
     if (phaseChanged && this.lastPhase !== undefined) this.stream.write("\n");
-    if (p.phase === "done") return;
-    if (!phaseChanged && now - this.lastDraw < 100) return;
+    if (p.phase === "done") {
+      this.lastPhase = undefined;
+      return;
+    }
+    // Throttled, except a phase's first and closing states, so each line ends with the phase's totals.
+    if (!phaseChanged && p.callsPending > 0 && now - this.lastDraw < 100) return;
     this.lastPhase = p.phase;
     this.lastDraw = now;
     const c = p.counts;
