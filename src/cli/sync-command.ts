@@ -5,6 +5,7 @@ import { createSyncPlan } from "../connector/connector.js";
 import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, checkOutputFile } from "./config.js";
 import type { CliLogger } from "./logger.js";
+import { createHeapBudget } from "./heap-budget.js";
 import { ProgressLine } from "./progress.js";
 
 export interface SyncSummary {
@@ -42,9 +43,11 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
   try {
     logger.info("sync started", { file: cfg.file, baseUrl: cfg.baseUrl, organizationId: cfg.organizationId });
     const plan = createSyncPlan(client, { membershipSource: cfg.membershipSource, logger });
+    const keepHeapInBudget = createHeapBudget();
     const counts = await runSync(plan.syncers, writer, {
       concurrency: Math.max(cfg.maxInFlight, 4),
       onProgress: (p) => {
+        keepHeapInBudget();
         progress?.update(p);
         if (p.phase !== "resource-types" && p.callsPending === 0) logger.debug("sync phase finished", { phase: p.phase, ...p.counts });
       },
