@@ -1,6 +1,7 @@
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { C1Z_V1_MAGIC, C1Z_V3_MAGIC } from "../baton/c1z/format.js";
 import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
 import type { MembershipSourceOption } from "../connector/sync-context.js";
 import { FIELDS, type FieldSpec, camel, envName } from "./fields.js";
@@ -125,17 +126,40 @@ function checkProvisioningFlags(c: ConnectorConfig): void {
   }
 }
 
-/** The target's directory must exist and be writable before any remote call is made. */
+/**
+ * The target's directory must exist and be writable before any remote call is made. A sync replaces
+ * --file, so an existing file that is not a .c1z (a typo in the path) is refused rather than destroyed.
+ */
 export function checkOutputFile(file: string): void {
   const dir = dirname(resolve(file));
-  if (!existsSync(dir)) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`);
-  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is not a directory`);
+  if (!existsSync(dir)) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist (create it first, or pass another --file)`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is not a directory (pass another --file)`);
   try {
     accessSync(dir, constants.W_OK);
   } catch {
-    throw new UsageError(`cannot write ${file}: directory ${dir} is not writable`);
+    throw new UsageError(`cannot write ${file}: directory ${dir} is not writable (pass --file in a directory you can write to)`);
   }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory (pass a file path such as sync.c1z)`);
+  const head = readHead(file, C1Z_V1_MAGIC.length);
+  if (head && head.length > 0 && !head.equals(C1Z_V1_MAGIC) && !head.equals(C1Z_V3_MAGIC)) {
+    throw new UsageError(`${file} exists and is not a .c1z; a sync replaces --file, so it was left alone: pass another --file, or remove that file first`);
+  }
+}
+
+/** The first `n` bytes of a file, or undefined when it cannot be read (absent). */
+function readHead(file: string, n: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function loadYaml(env: NodeJS.ProcessEnv, cwd: string): Raw {

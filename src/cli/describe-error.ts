@@ -11,6 +11,8 @@ export function describeError(err: unknown): string {
     return `sync failed while ${err.step}: ${describeError(err.cause)} (no file was written; an existing --file was left as it was)`;
   }
   if (err instanceof PermissionError && !err.missingTenantHeader) {
+    if (err.missingPermission) return `${err.message} (give the key a role with ${err.missingPermission}: an organization-scoped service key with Organization Admin has every permission this connector needs)`;
+    if (err.wrongOrganization) return `${err.message} (pass the organization id that key belongs to — LangSmith → Settings → Organization — or a key of that organization)`;
     return `${err.message} (use an organization-scoped service key with Organization Admin, and the organization id that key belongs to)`;
   }
   if (

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { C1zCorruptError, C1zNotC1zError, C1zNotSqliteError, C1zTargetError, C1zV3FormatError } from "../baton/c1z/errors.js";
 import { redact } from "../langsmith/index.js";
 import { type CliLogger, createLogger } from "./logger.js";
 import { UsageError, commonConfig, connectorConfig, resolveRaw } from "./config.js";
@@ -89,7 +90,12 @@ function fail(err: unknown, logger: CliLogger): void {
     process.stderr.write(`baton-langsmith: ${redact(message)}\n`);
     if (logger.level === "debug" && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
   }
-  process.exitCode = err instanceof UsageError ? 2 : 1;
+  process.exitCode = err instanceof UsageError || isUnusableFile(err) ? 2 : 1;
+}
+
+/** --file names something this tool cannot use (unwritable target, not a v1 .c1z, damaged copy): bad input, like a UsageError. */
+function isUnusableFile(err: unknown): boolean {
+  return [C1zTargetError, C1zNotC1zError, C1zV3FormatError, C1zCorruptError, C1zNotSqliteError].some((cls) => err instanceof cls);
 }
 
 function pick(flags: Record<string, unknown>): Record<string, unknown> {

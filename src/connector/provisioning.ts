@@ -57,12 +57,13 @@ export class Provisioner {
     private readonly logger: Logger,
   ) {}
 
-  async grant(entitlement: Entitlement, principal: Resource): Promise<ProvisioningOutcome> {
+  /** `conflict`: set on the one re-decision after LangSmith answered 409 to adding the member. */
+  async grant(entitlement: Entitlement, principal: Resource, conflict?: ConflictError): Promise<ProvisioningOutcome> {
     const t = targetOf(entitlement, principal, "grant");
     const [member, roles] = await Promise.all([this.orgMember(t.lsUserId), this.client.listRoles()]);
     if (!member) {
       throw new ProvisioningPreconditionError(
-        `${t.principalName} (${t.lsUserId}) is not an active member of the LangSmith organization (removed, or the invite was never accepted); nothing was changed`,
+        `${t.principalName} (${t.lsUserId}) is not an active member of the LangSmith organization (removed, or the invite was never accepted); nothing was changed — invite them to the organization in LangSmith first, then run a sync`,
       );
     }
     const role = roles.find((r) => r.id === t.roleId);
@@ -84,6 +85,12 @@ export class Provisioner {
         grants: [granted],
       };
     }
+    if (conflict) {
+      // LangSmith says they are in the workspace but lists no such membership: adding again would loop.
+      throw new ProvisioningPreconditionError(
+        `LangSmith refused to add ${t.principalName} to workspace ${t.workspaceId} (${conflict.message}) but does not list them as a member there; nothing was changed — check their membership of that workspace in LangSmith, then try again`,
+      );
+    }
     try {
       await this.verifiedWrite(
         t,
@@ -92,8 +99,8 @@ export class Provisioner {
         (m) => m?.roleId === t.roleId,
       );
     } catch (err) {
-      // Someone added them meanwhile: decide again from what LangSmith holds now.
-      if (err instanceof ConflictError) return this.grant(entitlement, principal);
+      // Someone added them meanwhile: decide again, once, from what LangSmith holds now.
+      if (err instanceof ConflictError) return this.grant(entitlement, principal, err);
       throw err;
     }
     return { kind: "granted", message: `${t.principalName} added to the workspace with ${t.entitlementName}`, annotations: [], grants: [granted] };

@@ -53,16 +53,28 @@ export class PermissionError extends LangSmithError {
   readonly transient = false;
   /** True when LangSmith says an org-scoped key needs X-Tenant-Id on this route. */
   readonly missingTenantHeader: boolean;
+  /** The permission LangSmith says the key lacks (e.g. `workspaces:read`), when it names one. */
+  readonly missingPermission?: string;
+  /** True when LangSmith says the key does not belong to the organization sent as X-Organization-Id. */
+  readonly wrongOrganization: boolean;
   constructor(d: ErrorDetails) {
     const text = formatDetail(d.detail ?? "");
     const missingTenant = /X-Tenant-ID|org_scoped_key_requires_workspace/i.test(text);
+    const permission = /missing permission ([\w:.-]+)/i.exec(text)?.[1];
+    const wrongOrg = /does not belong to organization|invalid X-Organization-Id/i.test(text);
     super(
       missingTenant
         ? "LangSmith needs a workspace (X-Tenant-Id) for this call"
-        : "LangSmith refused the call: the key lacks a permission or the organization id does not match the key",
+        : permission
+          ? `LangSmith refused the call: the API key lacks the permission ${permission}`
+          : wrongOrg
+            ? "LangSmith refused the call: the API key does not belong to the organization given as --organization-id"
+            : "LangSmith refused the call: the key lacks a permission or the organization id does not match the key",
       d,
     );
     this.missingTenantHeader = missingTenant;
+    this.missingPermission = permission;
+    this.wrongOrganization = wrongOrg;
   }
 }
 

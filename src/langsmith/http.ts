@@ -93,10 +93,14 @@ export class HttpExecutor {
     const { retry, logger } = this.o;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
+      let sentAt = started;
       let res: TransportResponse;
       try {
         this.stats_.requests++;
-        res = await this.o.limiter.run(() => this.o.transport(this.buildRequest(spec, path)));
+        res = await this.o.limiter.run(() => {
+          sentAt = Date.now();
+          return this.o.transport(this.buildRequest(spec, path));
+        });
       } catch (err) {
         if (!(err instanceof TransportFailure)) throw err;
         const details = { ...info, attempts: attempt, cause: err };
@@ -113,7 +117,7 @@ export class HttpExecutor {
       const retryAfterMs = parseRetryAfter(res.headers, retry);
       if (res.status === 429) {
         this.stats_.rateLimited++;
-        this.o.limiter.onRateLimited(retryAfterMs);
+        this.o.limiter.onRateLimited(retryAfterMs, sentAt);
       }
       const retriable = res.status === 429 || (idempotent && (res.status >= 500 && res.status !== 501));
       if (retriable && attempt < retry.maxAttempts) {

@@ -17,6 +17,8 @@ export interface LimiterStats {
 
 const WINDOW_MS = 1000;
 const MIN_RATE = 0.5;
+/** Stay a little under half: requests reach the server a few ms earlier or later than they were started. */
+const JITTER_MARGIN = 0.9;
 
 export class RequestLimiter {
   private rate: number;
@@ -26,6 +28,10 @@ export class RequestLimiter {
   private nextStartAt = 0;
   private pausedUntil = 0;
   private readonly recentStarts: number[] = [];
+  /** Start times of recent requests the server refused with a 429. */
+  private recentRefusals: number[] = [];
+  /** The last slowdown: when, the rate before it, and how many requests of the second before it started and were refused. */
+  private burst?: { at: number; rateBefore: number; started: number; refused: number };
   private started = 0;
   private slowdowns = 0;
 
@@ -48,18 +54,32 @@ export class RequestLimiter {
 
   /**
    * Called on a 429: nobody starts before the server's Retry-After, and the rate drops to half of
-   * what got through in the last second — below what the server accepted, so the limit is not hit again.
+   * what the server let through in the last second (a little under) — below what it accepted, so the
+   * limit is not hit again. `startedAt` is when the refused request started: 429s of requests that were
+   * already on their way at the last slowdown belong to that burst — they do not halve the rate again,
+   * they only correct how many got through.
    */
-  onRateLimited(retryAfterMs: number | undefined): void {
+  onRateLimited(retryAfterMs: number | undefined, startedAt: number = Date.now()): void {
     const now = Date.now();
     if (retryAfterMs && retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    this.recentRefusals.push(startedAt);
     this.trimRecent(now);
-    const observed = Math.max(1, this.recentStarts.length);
-    const next = Math.max(MIN_RATE, Math.min(this.rate, observed) / 2);
-    if (next < this.rate) {
-      this.rate = next;
-      this.slowdowns++;
+    if (this.burst && startedAt < this.burst.at) {
+      this.burst.refused++;
+      this.lowerTo(this.burst);
+      return;
     }
+    this.burst = { at: now, rateBefore: this.rate, started: this.recentStarts.length, refused: this.recentRefusals.length };
+    if (this.lowerTo(this.burst)) this.slowdowns++;
+  }
+
+  /** Lowers the rate to a little under half of what got through before the burst; true if it went down. */
+  private lowerTo(b: NonNullable<RequestLimiter["burst"]>): boolean {
+    const admitted = Math.max(1, b.started - b.refused);
+    const next = Math.max(MIN_RATE, (Math.min(b.rateBefore, admitted) / 2) * JITTER_MARGIN);
+    if (next >= this.rate) return false;
+    this.rate = next;
+    return true;
   }
 
   stats(): LimiterStats {
@@ -99,6 +119,7 @@ export class RequestLimiter {
 
   private trimRecent(now: number): void {
     while (this.recentStarts.length && this.recentStarts[0]! <= now - WINDOW_MS) this.recentStarts.shift();
+    if (this.recentRefusals.some((t) => t <= now - WINDOW_MS)) this.recentRefusals = this.recentRefusals.filter((t) => t > now - WINDOW_MS);
   }
 }
 

@@ -7,9 +7,14 @@ const REDACTED = "[REDACTED]";
 
 const registered = new Set<string>();
 
-/** Remember a secret value so that redact() removes it even if it has no recognisable shape. */
+/**
+ * Remember a secret value so that redact() removes it even if it has no recognisable shape — and, for a
+ * LangSmith key, its secret part on its own too (something may echo the key without its `lsv2_sk_` prefix).
+ */
 export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) registered.add(value);
+  const secretPart = value && /^(?:lsv2_(?:pt|sk)_|ls__)(.+)$/.exec(value)?.[1];
+  if (secretPart && secretPart.length >= 16) registered.add(secretPart);
 }
 
 export function redact(text: string): string {
