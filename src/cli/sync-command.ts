@@ -30,15 +30,32 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
   warnAboutKeyKind(cfg, logger);
   const client = createClient(cfg, logger);
   const started = Date.now();
-  const writer = await C1zWriter.create(cfg.file);
-  const onSignal = (signal: NodeJS.Signals) => {
-    void writer.abort().finally(() => {
+  // Handlers go in before the writer exists: a signal while it is being created is honoured once it is.
+  let writer: C1zWriter | undefined;
+  let interrupted: NodeJS.Signals | undefined;
+  const stop = (w: C1zWriter, signal: NodeJS.Signals) => {
+    void w.abort().finally(() => {
       process.stderr.write(`baton-langsmith: interrupted by ${signal}; ${cfg.file} was left as it was\n`);
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted ??= signal;
+    if (writer) stop(writer, signal);
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  try {
+    writer = await C1zWriter.create(cfg.file);
+  } catch (err) {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    throw err;
+  }
+  if (interrupted) {
+    stop(writer, interrupted);
+    return new Promise<never>(() => {}); // stop() exits the process
+  }
   const progress = showProgress ? new ProgressLine(process.stderr, () => client.stats().requests) : undefined;
   try {
     logger.info("sync started", { file: cfg.file, baseUrl: cfg.baseUrl, organizationId: cfg.organizationId });

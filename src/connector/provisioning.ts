@@ -135,6 +135,9 @@ export class Provisioner {
         await write();
         return;
       } catch (err) {
+        // A repeated write refused as a client error (404 on DELETE, 409 on POST) may mean the first one
+        // landed after our read: if LangSmith now holds what was asked, that is success.
+        if (attempt > 0 && err instanceof LangSmithError && !err.transient && applied(await this.workspaceMembership(t))) return;
         if (!(err instanceof LangSmithError) || !err.transient || attempt >= MAX_PROVEN_RETRIES) throw err;
         this.logger.warn(`could not confirm the write; reading LangSmith to see whether it happened`, { action: what, error: err.message });
         if (applied(await this.workspaceMembership(t))) return;

@@ -16,6 +16,11 @@ export interface LimiterStats {
 }
 
 const WINDOW_MS = 1000;
+/**
+ * Starts are spread over a slightly longer second: spaced at exactly 1000/rate ms, rate + 1 starts fit in a
+ * closed one-second window, and requests reach the server a few ms earlier or later than they start.
+ */
+const SPACING_WINDOW_MS = 1005;
 const MIN_RATE = 0.5;
 /** Stay a little under half: requests reach the server a few ms earlier or later than they were started. */
 const JITTER_MARGIN = 0.9;
@@ -103,7 +108,7 @@ export class RequestLimiter {
   private async waitForTurn(): Promise<void> {
     for (;;) {
       const now = Date.now();
-      const interval = Number.isFinite(this.rate) ? WINDOW_MS / this.rate : 0;
+      const interval = Number.isFinite(this.rate) ? SPACING_WINDOW_MS / this.rate : 0;
       const startAt = Math.max(now, this.nextStartAt, this.pausedUntil);
       if (startAt <= now) {
         this.nextStartAt = now + interval;

@@ -259,8 +259,9 @@ async function checkTarget(target: string): Promise<void> {
   if (!dirStat.isDirectory()) throw fail(`${dir} is not a directory`);
   const targetStat = await stat(target).catch(() => undefined);
   if (targetStat?.isDirectory()) throw fail("it is a directory; pass a file path such as sync.c1z");
-  // A real create+remove: access(W_OK) says yes to root even on read-only mounts.
-  const probe = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.probe`);
+  // A real create+remove: access(W_OK) says yes to root even on read-only mounts. Named like a temp
+  // output (with our pid), so a run killed right here leaves nothing the next run would not sweep.
+  const probe = path.join(dir, tempOutputName(path.basename(target), randomBytes(6).toString("hex")));
   try {
     const fh = await open(probe, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
     await fh.close();
