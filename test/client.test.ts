@@ -127,6 +127,8 @@ describe("LangSmith client against the simulator", () => {
     sim.resetLog();
     try {
       const c = client({ retry: { maxAttempts: 4 } });
+      // The simulator counts in fixed one-second windows: start just after a boundary so both calls share one.
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
       await c.listRoles();
       await c.listRoles(); // same second: 429, Retry-After: 2
       const [first, limited, retried] = sim.requests;
