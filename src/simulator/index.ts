@@ -5,7 +5,7 @@
  * `node dist/simulator/main.js` runs it standalone.
  */
 import type { KeyEntry } from "./auth.js";
-import { FaultInjector, RateLimiter, type FaultKind, type FaultOptions, type RateLimitOptions } from "./faults.js";
+import { FaultInjector, RateLimiter, type FaultOptions, type RateLimitOptions } from "./faults.js";
 import { generateOrg } from "./org-generator.js";
 import { computeCounters, type Counters, type RequestLogEntry } from "./request-log.js";
 import type { RoleNameStyle } from "./render.js";

@@ -33,7 +33,6 @@ export interface GeneratedKeys {
 }
 
 const MS = 1000; // µs per ms
-const DAY = 86_400_000 * MS;
 
 const FIRST = [
   "Alice", "Bob", "Carol", "Dave", "Erin", "Farah", "Gustavo", "Hana", "Ivan", "Jamal", "Keiko", "Liam", "Maya", "Nikhil",

@@ -13,7 +13,6 @@ import {
   type Role,
   type User,
   type Workspace,
-  type WorkspacePending,
 } from "./model.js";
 
 type Sortable = { createdAt: number; id: string };

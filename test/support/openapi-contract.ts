@@ -32,7 +32,6 @@ export const openApiSkipReason: string | undefined = fs.existsSync(openApiPath)
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const DOC_ID = "langsmith-openapi.json";
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const MAX_ERRORS = 25;
 
 interface Loaded {

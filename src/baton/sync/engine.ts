@@ -95,7 +95,7 @@ class SyncEngine {
       this.counts.resourcesByType[rt] = (this.counts.resourcesByType[rt] ?? 0) + page.items.length;
       if (page.grants?.length) this.storeGrants(page.grants);
       for (const r of page.items) this.afterResource(s, r);
-      next((t) => this.listResources(s, parent, t));
+      next();
     });
   }
 
@@ -119,7 +119,7 @@ class SyncEngine {
       this.sink.putEntitlements(page.items);
       this.counts.entitlements += page.items.length;
       if (page.grants?.length) this.storeGrants(page.grants);
-      next((t) => this.listEntitlements(r, t));
+      next();
     });
   }
 
@@ -128,7 +128,7 @@ class SyncEngine {
     this.paged(`listing grants of ${describe(r)}`, token, (t) => s.grants(r, t), (page, next) => {
       this.storeGrants(page.items);
       if (page.grants?.length) this.storeGrants(page.grants);
-      next((t) => this.listGrants(r, t));
+      next();
     });
   }
 
@@ -157,7 +157,7 @@ class SyncEngine {
     step: string,
     token: string,
     call: (token: string) => Promise<PageResult<T>>,
-    onPage: (page: PageResult<T>, next: (schedule: (token: string) => void) => void) => void,
+    onPage: (page: PageResult<T>, next: () => void) => void,
     seen: Set<string> = new Set([token]),
   ): void {
     this.pool.add(async () => {
@@ -167,7 +167,7 @@ class SyncEngine {
       } catch (err) {
         throw err instanceof SyncError ? err : new SyncError(step, err);
       }
-      onPage(page, (schedule) => {
+      onPage(page, () => {
         const tokens = [...(page.enqueuePageTokens ?? []), ...(page.nextPageToken ? [page.nextPageToken] : [])];
         for (const t of tokens) {
           if (seen.has(t)) throw new SyncError(step, new Error(`the connector returned page token "${t}" twice (pagination loop)`));
