@@ -18,7 +18,8 @@ function fill(w: C1zWriter, n = 50): void {
   w.putGrants(Array.from({ length: n }, (_, i) => newGrant(ent, resourceId("user", `u${i}`))));
 }
 
-test("abort leaves an existing target byte-identical and removes every temporary file", async (t) => {
+/** An output dir holding a previous `sync.c1z`, and a separate private work dir. */
+function previousTarget(t: Parameters<typeof scratchDir>[0]): { out: string; work: string; target: string } {
   const dir = scratchDir(t);
   const out = path.join(dir, "out");
   const work = path.join(dir, "work");
@@ -26,6 +27,11 @@ test("abort leaves an existing target byte-identical and removes every temporary
   mkdirSync(work);
   const target = path.join(out, "sync.c1z");
   writeFileSync(target, "previous contents");
+  return { out, work, target };
+}
+
+test("abort leaves an existing target byte-identical and removes every temporary file", async (t) => {
+  const { out, work, target } = previousTarget(t);
   const before = statSync(target);
   const w = await C1zWriter.create(target, { workDir: work });
   fill(w);
@@ -40,13 +46,7 @@ test("abort leaves an existing target byte-identical and removes every temporary
 });
 
 test("finish replaces an existing target by rename, leaving no temporary files", async (t) => {
-  const dir = scratchDir(t);
-  const out = path.join(dir, "out");
-  const work = path.join(dir, "work");
-  mkdirSync(out);
-  mkdirSync(work);
-  const target = path.join(out, "sync.c1z");
-  writeFileSync(target, "previous contents");
+  const { out, work, target } = previousTarget(t);
   const oldIno = statSync(target).ino;
   // A reader that opened the old file keeps seeing it: the new file is a different inode.
   const fd = openSync(target, "r");

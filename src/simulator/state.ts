@@ -71,16 +71,8 @@ export interface SimulatorState {
   disableUser(lsUserId: string, disabled?: boolean): void;
 }
 
-export interface GroundTruthUser {
-  lsUserId: string;
-  orgIdentityId: string;
-  userId: string;
-  email: string;
-  fullName: string;
-  disabled: boolean;
-  orgRoleId: string;
-  createdAt: string;
-}
+/** A user as the ground truth lists them: exactly the active org member's facts. */
+export type GroundTruthUser = OrgMemberInfo;
 
 export interface GroundTruth {
   orgId: string;
