@@ -229,7 +229,7 @@ describe("EC JWK → compact JWE (ECDH-ES, A256GCM)", () => {
       assert.deepEqual(Object.keys(header).sort(), ["alg", "enc", "epk"]);
       assert.equal(header.alg, "ECDH-ES");
       assert.equal(header.enc, "A256GCM");
-      assert.equal(header.epk?.crv, curve);
+      assert.equal((header.epk as { crv?: string } | undefined)?.crv, curve);
       const { plaintext: opened } = await compactDecrypt(jwe, privateKey);
       assert.equal(new TextDecoder().decode(opened), SECRET);
     });
