@@ -20,18 +20,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { Decrypter, type Identity, type Stanza } from "age-encryption";
+import { Decrypter, generateHybridIdentity, generateX25519Identity, identityToRecipient, type Identity, type Stanza } from "age-encryption";
 import { compactDecrypt, decodeProtectedHeader } from "jose";
 import { SshEd25519Recipient } from "../src/baton/crypto/age-ssh.js";
 import {
+  AGE_PROVIDER,
   encryptForConfigs,
+  encryptionTargetsFromConfigs,
   encryptForJwk,
   EncryptionFailedError,
   JWK_PROVIDER,
   jwkThumbprintHex,
   parsePublicJwk,
   PublicKeyError,
-  publicJwksFromConfigs,
   readPublicJwk,
   UnsupportedEncryptionProviderError,
   validatePublicJwk,
@@ -375,31 +376,87 @@ describe("encryption configs", () => {
       provider,
       config: jwk ? { case: "jwkPublicKeyConfig", value: { pubKey: jwkBytes(jwk) } } : { case: undefined },
     });
+  const ageConfig = (recipient: string, provider = AGE_PROVIDER) =>
+    create(EncryptionConfigSchema, { provider, config: { case: "ageRecipientConfig", value: { recipient } } });
 
   it("encrypts once per config, in order; a JWK without a provider means baton/jwk/v1", async () => {
     const configs = [config("", edJwk), config("  BATON/JWK/V1 ", ecKeys.publicKey.export({ format: "jwk" }))];
     const out = await encryptForConfigs(plaintext(), configs);
     assert.equal(out.length, 2);
-    const keys = publicJwksFromConfigs(configs);
+    const targets = encryptionTargetsFromConfigs(configs);
+    const expectedIds = await Promise.all(targets.map((t) => (t.provider === JWK_PROVIDER ? jwkThumbprintHex(t.jwk) : "")));
     assert.deepEqual(
       out.map((d) => d.keyIds[0]),
-      await Promise.all(keys.map((k: PublicJwk) => jwkThumbprintHex(k))),
+      expectedIds,
     );
     assert.ok(out.every((d) => d.provider === JWK_PROVIDER));
     const { plaintext: opened } = await compactDecrypt(ciphertextOf(out[1]!).toString(), ecKeys.privateKey);
     assert.equal(new TextDecoder().decode(opened), SECRET);
   });
 
+  it("baton/age/v1: a raw binary age file to the recipient, key_ids = SHA-256 hex of the recipient string", async () => {
+    const identity = await generateX25519Identity();
+    const recipient = await identityToRecipient(identity);
+    const [data] = await encryptForConfigs(plaintext(), [ageConfig(recipient)]);
+    assert.equal(data!.provider, "baton/age/v1");
+    assert.equal(data!.keyId, "", "the deprecated key_id stays empty");
+    assert.deepEqual(data!.keyIds, [createHash("sha256").update(recipient).digest("hex")]);
+    const file = Buffer.from(data!.encryptedBytes);
+    assert.ok(file.subarray(0, 32).toString("latin1").startsWith("age-encryption.org/v1\n-> X25519 "), "binary, not base64");
+    const d = new Decrypter();
+    d.addIdentity(identity);
+    assert.equal(await d.decrypt(file, "text"), SECRET);
+    if (goAgeSkip === false) {
+      const dir = mkdtempSync(join(tmpdir(), "age-provider-"));
+      try {
+        writeFileSync(join(dir, "identity.txt"), identity + "\n", { mode: 0o600 });
+        writeFileSync(join(dir, "secret.age"), file);
+        assert.equal(execFileSync("age", ["-d", "-i", join(dir, "identity.txt"), join(dir, "secret.age")], { encoding: "utf8" }), SECRET);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("baton/age/v1: post-quantum hybrid recipients too", async () => {
+    const identity = await generateHybridIdentity();
+    const [data] = await encryptForConfigs(plaintext(), [ageConfig(await identityToRecipient(identity))]);
+    const d = new Decrypter();
+    d.addIdentity(identity);
+    assert.equal(await d.decrypt(data!.encryptedBytes, "text"), SECRET);
+  });
+
+  it("refuses bad age recipients with one line", async () => {
+    const good = await identityToRecipient(await generateX25519Identity());
+    const broken = good.slice(0, -1) + (good.endsWith("q") ? "p" : "q");
+    for (const [recipient, message] of [
+      ["", /is empty/],
+      [` ${good}`, /exactly one recipient string/],
+      [`${good}\n${good}`, /exactly one recipient string/],
+      ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", /not a native age recipient/],
+      [broken, /not a valid age recipient/],
+    ] as const) {
+      assert.throws(() => encryptionTargetsFromConfigs([ageConfig(recipient)]), (err: unknown) => {
+        assert.ok(err instanceof PublicKeyError);
+        assert.match(err.message, message);
+        assert.match(err.message, /^the age recipient of encryption config #1 /);
+        assert.equal(err.message.includes("\n"), false);
+        return true;
+      });
+    }
+  });
+
   it("refuses other providers and configs without a key, before encrypting anything", async () => {
-    await assert.rejects(encryptForConfigs(plaintext(), [config("", edJwk), config("baton/age/v1")]), (err: unknown) => {
+    await assert.rejects(encryptForConfigs(plaintext(), [config("", edJwk), config("baton/other/v1")]), (err: unknown) => {
       assert.ok(err instanceof UnsupportedEncryptionProviderError);
-      assert.match(err.message, /encryption config #2 asks for encryption provider "baton\/age\/v1": this connector encrypts only with baton\/jwk\/v1/);
+      assert.match(err.message, /encryption config #2 asks for encryption provider "baton\/other\/v1": this connector encrypts with baton\/jwk\/v1 or baton\/age\/v1/);
       assert.equal(err.message.includes(SECRET), false);
       return true;
     });
-    assert.throws(() => publicJwksFromConfigs([config("baton/jwk/v1")]), /encryption config #1 names baton\/jwk\/v1 but carries no JWK public key/);
-    assert.throws(() => publicJwksFromConfigs([config("", undefined)]), /asks for encryption provider "\(none\)"/);
-    assert.throws(() => publicJwksFromConfigs([config("baton/jwk/v1", { kty: "RSA" })]), /the public key of encryption config #1 has no "n"/);
+    assert.throws(() => encryptionTargetsFromConfigs([config("baton/jwk/v1")]), /encryption config #1 names baton\/jwk\/v1 but carries no JWK public key/);
+    assert.throws(() => encryptionTargetsFromConfigs([config("baton/age/v1", edJwk)]), /names baton\/age\/v1 but carries no age recipient/);
+    assert.throws(() => encryptionTargetsFromConfigs([config("", undefined)]), /asks for encryption provider "\(none\)"/);
+    assert.throws(() => encryptionTargetsFromConfigs([config("baton/jwk/v1", { kty: "RSA" })]), /the public key of encryption config #1 has no "n"/);
   });
 });
 
