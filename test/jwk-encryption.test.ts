@@ -356,6 +356,7 @@ describe("public key input", () => {
     ["point off the curve", JSON.stringify({ ...ecJwk, y: ecJwk.x }), /not on curve P-256/],
     ["Ed25519 x missing", JSON.stringify({ kty: "OKP", crv: "Ed25519" }), /has no "x"/],
     ["Ed25519 x not base64url", JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "++++" }), /"x" is not base64url/],
+    ["Ed25519 x not a curve point", JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }), /"x" is not a valid Ed25519 public key/],
     ["Ed25519 x wrong size", JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "AAAA" }), /must be 32 bytes, got 3/],
     ["RSA too small", JSON.stringify(rsa1024), /1024-bit RSA key: use at least 2048 bits/],
     ["RSA even exponent", JSON.stringify({ ...RFC7638_RSA, e: "AQAA" }), /exponent "e" must be an odd number/],
