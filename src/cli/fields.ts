@@ -112,6 +112,14 @@ export const FIELDS: FieldSpec[] = [
   { name: "grant-principal", type: "string", displayName: "Grant principal", description: "The id of the resource to grant the entitlement to", hidden: true },
   { name: "grant-principal-type", type: "string", displayName: "Grant principal type", description: "The resource type of the principal to grant the entitlement to", default: "user", hidden: true },
   { name: "revoke-grant", type: "string", displayName: "Revoke grant", description: "The grant to revoke", hidden: true },
+  { name: "create-account-login", type: "string", displayName: "Create account login", description: "The login of the account to create", hidden: true },
+  { name: "create-account-email", type: "string", displayName: "Create account email", description: "The email of the account to create", hidden: true },
+  { name: "create-account-profile", type: "string", displayName: "Create account profile", description: "The profile (a JSON object) of the account to create", hidden: true },
+  { name: "create-account-resource-type", type: "string", displayName: "Create account resource type", description: "The resource type of the account to create", hidden: true },
+  { name: "delete-resource", type: "string", displayName: "Delete resource", description: "The id of the resource to delete", hidden: true },
+  { name: "delete-resource-type", type: "string", displayName: "Delete resource type", description: "The resource type of the resource to delete", hidden: true },
+  { name: "rotate-credentials", type: "string", displayName: "Rotate credentials", description: "The id of the resource whose credentials to rotate", hidden: true },
+  { name: "rotate-credentials-type", type: "string", displayName: "Rotate credentials type", description: "The resource type of the resource whose credentials to rotate", hidden: true },
 ];
 
 export function envName(field: string): string {
