@@ -1,5 +1,6 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { resolve } from "node:path";
+import { targetProblem } from "../baton/c1z/target.js";
 import { parse as parseYaml } from "yaml";
 import { C1Z_V1_MAGIC, C1Z_V3_MAGIC } from "../baton/c1z/format.js";
 import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
@@ -188,16 +189,18 @@ function createAccountRequest(raw: Raw): ConnectorConfig["createAccount"] {
  * The target's directory must exist and be writable before any remote call is made. A sync replaces
  * --file, so an existing file that is not a .c1z (a typo in the path) is refused rather than destroyed.
  */
-export function checkOutputFile(file: string): void {
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir)) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist (create it first, or pass another --file)`);
-  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is not a directory (pass another --file)`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write ${file}: directory ${dir} is not writable (pass --file in a directory you can write to)`);
+export async function checkOutputFile(file: string): Promise<void> {
+  const problem = await targetProblem(resolve(file));
+  if (problem) {
+    const why = {
+      "missing-dir": () => `directory ${problem.dir} does not exist (create it first, or pass another --file)`,
+      "unreadable-dir": () => `${problem.dir} cannot be read (${problem.kind === "unreadable-dir" ? problem.detail : ""}; pass another --file)`,
+      "not-a-dir": () => `${problem.dir} is not a directory (pass another --file)`,
+      "is-directory": () => "it is a directory (pass a file path such as sync.c1z)",
+      unwritable: () => `directory ${problem.dir} is not writable (pass --file in a directory you can write to)`,
+    }[problem.kind]();
+    throw new UsageError(`cannot write ${file}: ${why}`);
   }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory (pass a file path such as sync.c1z)`);
   const head = readHead(file, C1Z_V1_MAGIC.length);
   if (head && head.length > 0 && !head.equals(C1Z_V1_MAGIC) && !head.equals(C1Z_V3_MAGIC)) {
     throw new UsageError(`${file} exists and is not a .c1z; a sync replaces --file, so it was left alone: pass another --file, or remove that file first`);

@@ -1,6 +1,8 @@
 // One table of every flag: commander options, BATON_* env names, .baton.yaml keys and the `config`
 // schema are all derived from it, so they cannot drift apart.
 
+import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "../langsmith/index.js";
+
 export type FieldType = "string" | "bool" | "int";
 
 export interface FieldSpec {
@@ -53,7 +55,7 @@ export const FIELDS: FieldSpec[] = [
     type: "string",
     displayName: "Base URL",
     description: "LangSmith API URL: https://api.smith.langchain.com (US, default), https://eu.api.smith.langchain.com, https://apac.api.smith.langchain.com, https://aws.api.smith.langchain.com, or https://<host> for self-hosted",
-    default: "https://api.smith.langchain.com",
+    default: DEFAULT_BASE_URL,
     connector: true,
   },
   {
@@ -102,7 +104,7 @@ export const FIELDS: FieldSpec[] = [
     type: "int",
     displayName: "HTTP timeout (seconds)",
     description: "Per-request timeout for LangSmith API calls",
-    default: 300,
+    default: DEFAULT_TIMEOUT_MS / 1000,
     min: 1,
     max: 1800,
     ops: true,

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
+import { API_PATHS, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
@@ -68,9 +70,9 @@ export class LangSmithClient {
   private readonly limiter: RequestLimiter;
 
   constructor(opts: LangSmithClientOptions) {
-    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? "https://api.smith.langchain.com");
+    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
     this.organizationId = opts.organizationId;
-    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8 });
+    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
       organizationId: opts.organizationId,
@@ -94,13 +96,13 @@ export class LangSmithClient {
   // ---- organization -------------------------------------------------------------------------
 
   async getOrganization(opts: RequestOptions = {}): Promise<Organization> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema, signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.organization, schema: s.organizationSchema, signal: opts.signal });
     return { id: data.id ?? undefined, displayName: data.display_name ?? undefined, personal: data.is_personal ?? undefined };
   }
 
   /** Both organization- and workspace-scoped roles, built-in and custom (unpaginated). */
   async listRoles(opts: RequestOptions = {}): Promise<Role[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.roles, schema: z.array(s.roleSchema), signal: opts.signal });
     return data.map((r) => ({
       id: r.id,
       name: r.name,
@@ -116,7 +118,7 @@ export class LangSmithClient {
   async listWorkspaces(opts: { includeDeleted?: boolean } & RequestOptions = {}): Promise<Workspace[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces",
+      path: API_PATHS.workspaces,
       query: { include_deleted: opts.includeDeleted ?? false },
       schema: z.array(s.workspaceSchema),
       signal: opts.signal,
@@ -136,7 +138,7 @@ export class LangSmithClient {
   async listOrgMembersPage(p: PageParams & { lsUserIds?: string[]; emails?: string[] } = {}): Promise<Page<OrgMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/active",
+      path: API_PATHS.orgMembersActive,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds, emails: p.emails },
       schema: z.array(s.orgMemberSchema),
       signal: p.signal,
@@ -147,7 +149,7 @@ export class LangSmithClient {
   async listOrgPendingPage(p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/pending",
+      path: API_PATHS.orgMembersPending,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
       signal: p.signal,
@@ -159,7 +161,7 @@ export class LangSmithClient {
   async listPlatformMembersPage(p: PageParams & { activeOnly?: boolean } = {}): Promise<PlatformPage> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/platform/orgs/current/members",
+      path: API_PATHS.platformMembers,
       query: { ...pageQuery(p), active_is: p.activeOnly ? true : undefined },
       schema: z.array(s.platformMemberSchema),
       signal: p.signal,
@@ -176,7 +178,7 @@ export class LangSmithClient {
   async listWorkspaceMembersPage(workspaceId: string, p: PageParams & { lsUserIds?: string[] } = {}): Promise<Page<WorkspaceMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/active",
+      path: API_PATHS.workspaceMembersActive,
       tenantId: workspaceId,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds },
       schema: z.array(s.workspaceMemberSchema),
@@ -188,7 +190,7 @@ export class LangSmithClient {
   async listWorkspacePendingPage(workspaceId: string, p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/pending",
+      path: API_PATHS.workspaceMembersPending,
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
@@ -205,7 +207,7 @@ export class LangSmithClient {
     else throw new TypeError("addWorkspaceMember needs orgIdentityId or lsUserId");
     const { data } = await this.http.call({
       method: "POST",
-      path: "/api/v1/workspaces/current/members",
+      path: API_PATHS.workspaceMembers,
       tenantId: workspaceId,
       body,
       schema: s.identitySchema,
@@ -218,7 +220,7 @@ export class LangSmithClient {
   async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "PATCH",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       body: { role_id: roleId },
       schema: s.anyBody,
@@ -230,7 +232,7 @@ export class LangSmithClient {
   async removeWorkspaceMember(workspaceId: string, identityId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "DELETE",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       schema: s.anyBody,
       signal: opts.signal,
@@ -240,7 +242,7 @@ export class LangSmithClient {
   // ---- keys ----------------------------------------------------------------------------------
 
   async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/service-keys", schema: z.array(s.apiKeySchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceKeys, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
@@ -248,7 +250,7 @@ export class LangSmithClient {
   async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/personal-access-tokens",
+      path: API_PATHS.personalAccessTokens,
       schema: z.array(s.apiKeySchema),
       signal: opts.signal,
     });
@@ -260,14 +262,14 @@ export class LangSmithClient {
   iterateOrgMembers(opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
+      where: { method: "GET", path: API_PATHS.orgMembersActive },
     });
   }
 
   iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<WorkspaceMember[]> {
     return paginate((limit, offset) => this.listWorkspaceMembersPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/workspaces/current/members/active", tenantId: workspaceId },
+      where: { method: "GET", path: API_PATHS.workspaceMembersActive, tenantId: workspaceId },
     });
   }
 }
