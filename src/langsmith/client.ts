@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normalizeBaseUrl } from "./base-url.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
+import type { Clock } from "../common/clock.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
@@ -37,6 +38,8 @@ export interface LangSmithClientOptions {
   logger?: Logger;
   userAgent?: string;
   random?: () => number;
+  /** Time source for request spacing, Retry-After and back-off waits (default: the real clock). */
+  clock?: Clock;
 }
 
 export interface PageParams {
@@ -64,7 +67,7 @@ export class LangSmithClient {
   constructor(opts: LangSmithClientOptions) {
     this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? "https://api.smith.langchain.com");
     this.organizationId = opts.organizationId;
-    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8 });
+    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8, clock: opts.clock });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
       organizationId: opts.organizationId,
@@ -76,6 +79,7 @@ export class LangSmithClient {
       ...(opts.logger && { logger: opts.logger }),
       ...(opts.userAgent && { userAgent: opts.userAgent }),
       ...(opts.random && { random: opts.random }),
+      ...(opts.clock && { clock: opts.clock }),
     });
     this.http = new HttpExecutor(options);
   }

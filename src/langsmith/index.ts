@@ -1,11 +1,11 @@
 export * from "./base-url.js";
 export * from "./client.js";
 export * from "./errors.js";
-export { RequestLimiter, type LimiterOptions } from "./limiter.js";
+export { RequestLimiter, type LimiterOptions, type RequestStart } from "./limiter.js";
 export type { Logger } from "./log.js";
 export { silentLogger } from "./log.js";
 export { MEMBER_PAGE_LIMIT, OffsetPageGuard, isLastPage, paginate } from "./pagination.js";
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from "./retry.js";
 export { classifyApiKey, redact, registerSecret, type KeyKind } from "./secrets.js";
 export * from "./transport.js";
 export * from "./types.js";
