@@ -16,6 +16,8 @@ export interface SyncSummary {
   requests: number;
   retries: number;
   rateLimited: number;
+  /** Times the client lowered its request rate after a burst of 429s (one per burst). */
+  slowdowns: number;
   membershipSource: string;
   excludedWorkspaces: { personal: number; deleted: number };
   seconds: number;
@@ -83,6 +85,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
       requests: stats.requests,
       retries: stats.retries,
       rateLimited: stats.rateLimited,
+      slowdowns: stats.slowdowns,
       membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
       excludedWorkspaces: catalog.excluded,
       seconds: (Date.now() - started) / 1000,
