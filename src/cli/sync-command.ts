@@ -1,4 +1,5 @@
 import { C1zWriter } from "../baton/c1z/writer.js";
+import { realClock } from "../common/clock.js";
 import { runSync } from "../baton/sync/engine.js";
 import type { SyncCounts } from "../baton/sync/types.js";
 import { createSyncPlan } from "../connector/connector.js";
@@ -31,7 +32,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
   checkOutputFile(cfg.file);
   warnAboutKeyKind(cfg, logger);
   const client = createClient(cfg, logger);
-  const started = Date.now();
+  const started = realClock.now(); // for the summary's "seconds" only
   // Handlers go in before the writer exists: a signal while it is being created is honoured once it is.
   let writer: C1zWriter | undefined;
   let interrupted: NodeJS.Signals | undefined;
@@ -88,7 +89,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
       slowdowns: stats.slowdowns,
       membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
       excludedWorkspaces: catalog.excluded,
-      seconds: (Date.now() - started) / 1000,
+      seconds: (realClock.now() - started) / 1000,
     };
   } catch (err) {
     progress?.end();
