@@ -2,13 +2,13 @@
 // and checks the exit code, the one-line message (what is wrong and what to do), that nothing changed in
 // LangSmith, and that nothing was half-written next to --file.
 import assert from "node:assert/strict";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { assertMatchesTruth, readC1z } from "./support/c1z-content.js";
 import { tmpDir } from "./support/cli.js";
-import { closedPort, dirState, failureLines, inParallel, remoteState, run, simEnv, writesOf } from "./support/robustness.js";
+import { closedPort, dirState, failureLines, inParallel, remoteState, run, simEnv, worldReadableCli, writesOf } from "./support/robustness.js";
 
 const ORG = { users: 14, workspaces: 3, seed: 55 };
 const IS_ROOT = process.getuid?.() === 0;
@@ -265,14 +265,20 @@ const cases: Case[] = [
 describe("bad input", () => {
   let goodFile: string;
   let seedSim: Simulator;
+  // Root meets a read-only directory only as another user, who needs a CLI it can reach: its own copy.
+  let asNobody: ReturnType<typeof worldReadableCli> | undefined;
 
   before(async () => {
     seedSim = await startSimulator(ORG);
     goodFile = join(tmpDir(), "good.c1z");
     const res = await run(["--base-url", seedSim.url, "--log-format", "json", "-f", goodFile], { env: simEnv(seedSim) });
     assert.equal(res.code, 0, res.stderr);
+    if (IS_ROOT) asNobody = worldReadableCli(NOBODY);
   });
-  after(async () => seedSim?.close());
+  after(async () => {
+    if (asNobody && "root" in asNobody) rmSync(asNobody.root, { recursive: true, force: true });
+    await seedSim?.close();
+  });
 
   it("the table has a distinct case for each kind of bad input", () => {
     assert.ok(cases.length >= 30);
@@ -282,7 +288,9 @@ describe("bad input", () => {
   // All cases run at once (each against its own simulator); node:test reports each as its own subtest.
   it("each case: exit code, one line saying what to do, nothing changed remotely, nothing half-written", async (t) => {
     // The unreachable host waits out its retries: start it first.
-    const ordered = [...cases.filter((c) => c.name === "unreachable host"), ...cases.filter((c) => c.name !== "unreachable host")];
+    const cannot = asNobody && "skip" in asNobody ? asNobody.skip : undefined;
+    const runnable = cases.filter((c) => !(c.uid !== undefined && cannot));
+    const ordered = [...runnable.filter((c) => c.name === "unreachable host"), ...runnable.filter((c) => c.name !== "unreachable host")];
     const outcomes = await inParallel(ordered, 8, async (kase) => {
       const sim = await startSimulator(ORG);
       try {
@@ -311,13 +319,14 @@ describe("bad input", () => {
         const before = { remote: remoteState(sim), files: dirState(dir) };
         const common = kase.bare ? kase.bare(ctx) : ["--base-url", ctx.baseUrl];
         const args = [...common, "--log-format", "console", "-f", file, ...(kase.args?.(ctx) ?? [])];
-        const res = await run(args, { env: kase.env ? kase.env(ctx) : simEnv(sim), cwd: dir, uid: kase.uid, timeoutMs: 60_000 });
+        const res = await run(args, { env: kase.env ? kase.env(ctx) : simEnv(sim), cwd: dir, uid: kase.uid, bin: kase.uid !== undefined && asNobody && "bin" in asNobody ? asNobody.bin : undefined, timeoutMs: 60_000 });
         return { kase, ctx, res, before, remoteAfter: remoteState(sim), filesAfter: dirState(dir), requests: [...sim.requests], writes: writesOf(sim) };
       } finally {
         await sim.close();
       }
     });
 
+    for (const kase of cases.filter((c) => !runnable.includes(c))) await t.test(kase.name, { skip: cannot }, () => {});
     for (const o of outcomes) {
       await t.test(o.kase.name, () => {
         const { kase, res } = o;

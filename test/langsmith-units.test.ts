@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { BaseUrlError, DEFAULT_RETRY_POLICY, RequestLimiter, classifyApiKey, normalizeBaseUrl, redact, registerSecret } from "../src/langsmith/index.js";
+import { BaseUrlError, DEFAULT_RETRY_POLICY, classifyApiKey, normalizeBaseUrl, redact, registerSecret } from "../src/langsmith/index.js";
 import { backoffDelay, parseRetryAfter } from "../src/langsmith/retry.js";
 import { OffsetPageGuard, PaginationLoopError } from "../src/langsmith/index.js";
 import { formatOffsetToken, nextOffsetTokens, parseOffsetToken } from "../src/connector/offset-pages.js";
@@ -30,14 +30,15 @@ describe("base URL rules", () => {
 
 describe("Retry-After and backoff", () => {
   it("reads seconds, milliseconds and HTTP dates, capped", () => {
-    assert.equal(parseRetryAfter({ "retry-after": "2" }, DEFAULT_RETRY_POLICY), 2000);
-    assert.equal(parseRetryAfter({ "retry-after": "1.5" }, DEFAULT_RETRY_POLICY), 1500);
-    assert.equal(parseRetryAfter({ "retry-after-ms": "250", "retry-after": "9" }, DEFAULT_RETRY_POLICY), 250);
     const now = Date.parse("2026-01-01T00:00:00Z");
+    assert.equal(parseRetryAfter({ "retry-after": "2" }, DEFAULT_RETRY_POLICY, now), 2000);
+    assert.equal(parseRetryAfter({ "retry-after": "1.5" }, DEFAULT_RETRY_POLICY, now), 1500);
+    assert.equal(parseRetryAfter({ "retry-after-ms": "250", "retry-after": "9" }, DEFAULT_RETRY_POLICY, now), 250);
     assert.equal(parseRetryAfter({ "retry-after": "Thu, 01 Jan 2026 00:00:03 GMT" }, DEFAULT_RETRY_POLICY, now), 3000);
-    assert.equal(parseRetryAfter({ "retry-after": "99999" }, DEFAULT_RETRY_POLICY), DEFAULT_RETRY_POLICY.maxRetryAfterMs);
-    assert.equal(parseRetryAfter({ "retry-after": "soon" }, DEFAULT_RETRY_POLICY), undefined);
-    assert.equal(parseRetryAfter({}, DEFAULT_RETRY_POLICY), undefined);
+    assert.equal(parseRetryAfter({ "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }, DEFAULT_RETRY_POLICY, now), 0, "a date in the past: no wait");
+    assert.equal(parseRetryAfter({ "retry-after": "99999" }, DEFAULT_RETRY_POLICY, now), DEFAULT_RETRY_POLICY.maxRetryAfterMs);
+    assert.equal(parseRetryAfter({ "retry-after": "soon" }, DEFAULT_RETRY_POLICY, now), undefined);
+    assert.equal(parseRetryAfter({}, DEFAULT_RETRY_POLICY, now), undefined);
   });
   it("backs off exponentially with jitter, within [step/2, step], capped", () => {
     const p = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -88,32 +89,5 @@ describe("offset paging", () => {
   });
 });
 
-describe("request limiter", () => {
-  it("spaces request starts to the configured rate", async () => {
-    const limiter = new RequestLimiter({ requestsPerSecond: 20, maxInFlight: 10 });
-    const starts: number[] = [];
-    await Promise.all(Array.from({ length: 10 }, () => limiter.run(async () => void starts.push(Date.now()))));
-    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 45, `gap ${starts[i]! - starts[i - 1]!} ms`);
-  });
-  it("caps requests in flight", async () => {
-    const limiter = new RequestLimiter({ requestsPerSecond: Infinity, maxInFlight: 3 });
-    let inFlight = 0;
-    let peak = 0;
-    await Promise.all(
-      Array.from({ length: 12 }, () =>
-        limiter.run(async () => {
-          peak = Math.max(peak, ++inFlight);
-          await new Promise((r) => setTimeout(r, 5));
-          inFlight--;
-        }),
-      ),
-    );
-    assert.equal(peak, 3);
-  });
-  it("halves the rate below what got through when rate-limited", () => {
-    const limiter = new RequestLimiter({ requestsPerSecond: 100, maxInFlight: 4 });
-    limiter.onRateLimited(1000);
-    assert.ok(limiter.stats().requestsPerSecond <= 0.5 * 100);
-    assert.equal(limiter.stats().slowdowns, 1);
-  });
-});
+// The limiter and retry rules are tested on a fake clock in limiter-retry.test.ts.
+

@@ -109,7 +109,7 @@ describe("provisioning under faults", { concurrency: true }, () => {
         const writes = sim.requests.filter((r) => r.method === method);
         assert.equal(writes.length, 3, `${c.name}: the write, then two proven retries`);
         for (const w of writes.slice(1)) {
-          const proof = sim.requests.filter((r) => r.method === "GET" && r.path === `${MEMBERS}/active` && r.at > writes[writes.indexOf(w) - 1]!.endedAt && r.endedAt <= w.at);
+          const proof = sim.requests.filter((r) => r.method === "GET" && r.path === `${MEMBERS}/active` && r.seq > writes[writes.indexOf(w) - 1]!.endSeq && r.endSeq < w.seq);
           assert.ok(proof.some((r) => r.status === 200), `${c.name}: a membership read came between two writes`);
         }
         assert.equal(roleOf(), before, `${c.name}: nothing changed`);

@@ -121,35 +121,50 @@ describe("simulator: fault injection", () => {
 });
 
 describe("simulator: server-side rate limit", () => {
-  let sim: Simulator;
-  before(async () => {
-    sim = await startSimulator({ users: 10, workspaces: 1, seed: 9, rateLimit: { requestsPerSecond: 5 } });
-  });
-  after(() => sim.close());
+  it("answers 429 + Retry-After above the limit, in logical windows from the first request, and records it", async () => {
+    // The hold lets all 15 through at one instant: they are counted in one window whatever the machine's speed.
+    const sim = await startSimulator({ users: 10, workspaces: 1, seed: 9, rateLimit: { requestsPerSecond: 5 }, hold: { until: 15 } });
+    try {
+      const results = await Promise.all(Array.from({ length: 15 }, () => call(sim, "/api/v1/orgs/current/roles")));
+      const limited = results.filter((r) => r.status === 429);
+      assert.equal(results.filter((r) => r.status === 200).length, 5);
+      assert.equal(limited.length, 10);
+      for (const r of limited) {
+        const ra = Number(r.headers.get("retry-after"));
+        assert.ok(Number.isInteger(ra) && ra >= 1, `Retry-After ${r.headers.get("retry-after")}`);
+        assert.ok(![...r.headers.keys()].some((h) => h.startsWith("x-ratelimit")));
+      }
+      assert.equal(sim.requests.filter((e) => e.fault === "rate-limit").length, 10);
+      assert.deepEqual(new Set(sim.requests.map((e) => e.window)), new Set([0]), "all counted in the first window");
+      const c = sim.counters();
+      assert.equal(c.total, 15);
+      assert.equal(c.status["429"], 10);
+      assert.equal(c.byRoute["GET /api/v1/orgs/current/roles"], 15);
 
-  it("answers 429 + Retry-After above the limit and records it", async () => {
-    // Start at the beginning of a fresh 1-second window so the burst lands in one window.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-    sim.resetLog();
-    const results = await Promise.all(Array.from({ length: 15 }, () => call(sim, "/api/v1/orgs/current/roles")));
-    const limited = results.filter((r) => r.status === 429);
-    assert.equal(results.filter((r) => r.status === 200).length, 5);
-    assert.equal(limited.length, 10);
-    for (const r of limited) {
-      const ra = Number(r.headers.get("retry-after"));
-      assert.ok(Number.isInteger(ra) && ra >= 1, `Retry-After ${r.headers.get("retry-after")}`);
-      assert.ok(![...r.headers.keys()].some((h) => h.startsWith("x-ratelimit")));
+      sim.setRateLimit(undefined);
+      const again = await Promise.all(Array.from({ length: 10 }, () => call(sim, "/api/v1/orgs/current/roles")));
+      assert.ok(again.every((r) => r.status === 200));
+    } finally {
+      await sim.close();
     }
-    assert.equal(sim.requests.filter((e) => e.fault === "rate-limit").length, 10);
-    const c = sim.counters();
-    assert.equal(c.total, 15);
-    assert.equal(c.status["429"], 10);
-    assert.equal(c.byRoute["GET /api/v1/orgs/current/roles"], 15);
-    assert.equal(c.maxPerSecond, 15);
+  });
 
-    sim.setRateLimit(undefined);
-    const again = await Promise.all(Array.from({ length: 10 }, () => call(sim, "/api/v1/orgs/current/roles")));
-    assert.ok(again.every((r) => r.status === 200));
+  it("holds answers until N requests have arrived, then answers them together; later requests are not held", async () => {
+    const sim = await startSimulator({ users: 10, workspaces: 1, seed: 9, hold: { until: 3, path: "/api/v1/orgs/current/roles" } });
+    try {
+      let answered = 0;
+      const first = [call(sim, "/api/v1/orgs/current/roles"), call(sim, "/api/v1/orgs/current/roles")].map((p) => p.then((r) => (answered++, r)));
+      // Another path is not held, and the two held requests stay unanswered meanwhile.
+      assert.equal((await call(sim, "/api/v1/orgs/current")).status, 200);
+      assert.equal(answered, 0);
+      const third = call(sim, "/api/v1/orgs/current/roles");
+      assert.deepEqual((await Promise.all([...first, third])).map((r) => r.status), [200, 200, 200]);
+      const held = sim.requests.filter((e) => e.path === "/api/v1/orgs/current/roles");
+      assert.ok(held.every((e) => e.seq < Math.min(...held.map((h) => h.endSeq))), "all three arrived before any was answered");
+      assert.equal((await call(sim, "/api/v1/orgs/current/roles")).status, 200, "the hold opens once");
+    } finally {
+      await sim.close();
+    }
   });
 });
 

@@ -85,29 +85,26 @@ describe("simulator: seeded org", () => {
     });
   });
 
-  it("builds the large preset (50k users / 1000 workspaces) quickly and serves deep pages fast", async () => {
+  // How fast is measured by the benchmarks, not asserted here (a busy machine would fail a good build).
+  it("builds the large preset (50k users / 1000 workspaces) and serves deep pages", async (ctx) => {
     const t0 = performance.now();
     await withSim({ users: 50_000, workspaces: 1000, seed: 7 }, async (sim) => {
-      const buildMs = performance.now() - t0;
+      ctx.diagnostic(`built in ${Math.round(performance.now() - t0)} ms`);
       const t = sim.truth();
       assert.equal(t.counts.users, 50_000);
       assert.equal(t.workspaces.length, 1000);
       assert.ok(t.counts.workspaceMemberships >= 200_000, `memberships: ${t.counts.workspaceMemberships}`);
       assert.ok(t.counts.disabledUsers > 0 && t.pendingInvites > 0 && t.counts.orgAdmins > 0);
       assert.ok(t.excludedWorkspaces.personal >= 1 && t.excludedWorkspaces.deleted >= 1);
-      assert.ok(buildMs < 15_000, `build took ${Math.round(buildMs)} ms`);
 
       const big = sim.state.workspaces().filter((w) => !w.isDeleted && !w.isPersonal).sort((a, b) => b.memberCount - a.memberCount)[0]!;
       assert.ok(big.memberCount > 1000);
-      const t1 = performance.now();
       const deep = await call<unknown[]>(sim, `/api/v1/workspaces/current/members/active?limit=500&offset=${big.memberCount - 300}`, { tenant: big.id });
       const plat = await call<unknown[]>(sim, "/api/v1/platform/orgs/current/members?limit=500&offset=50500");
       const orgPage = await call<unknown[]>(sim, "/api/v1/orgs/current/members/active?limit=500&offset=49600");
-      const pageMs = performance.now() - t1;
       assert.equal(deep.body.length, 300);
       assert.equal(plat.body.length, 50_000 + t.pendingInvites - 50_500);
       assert.equal(orgPage.body.length, 400);
-      assert.ok(pageMs < 2000, `three deep pages took ${Math.round(pageMs)} ms`);
     });
   });
 });

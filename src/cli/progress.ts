@@ -1,4 +1,5 @@
 import type { SyncProgress } from "../baton/sync/types.js";
+import { type Clock, realClock } from "../common/clock.js";
 
 const PHASE_LABEL: Record<SyncProgress["phase"], string> = {
   "resource-types": "resource types",
@@ -20,11 +21,13 @@ export class ProgressLine {
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly requests: () => number,
+    /** Times the redraw throttle. */
+    private readonly clock: Clock = realClock,
   ) {}
 
   update(p: SyncProgress): void {
     if (p.phase === "resource-types") return; // instantaneous: nothing worth a line
-    const now = Date.now();
+    const now = this.clock.now();
     const phaseChanged = p.phase !== this.lastPhase;
     if (phaseChanged && this.lastPhase !== undefined) this.stream.write("\n");
     if (p.phase === "done") {

@@ -31,6 +31,8 @@ export interface SyncSummary {
   requests: number;
   retries: number;
   rateLimited: number;
+  /** Times the client lowered its request rate after a burst of 429s (one per burst). */
+  slowdowns: number;
   membershipSource: string;
   excludedWorkspaces: { personal: number; deleted: number };
   seconds: number;
@@ -72,6 +74,7 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
       requests: after.requests - before.requests,
       retries: after.retries - before.retries,
       rateLimited: after.rateLimited - before.rateLimited,
+      slowdowns: after.slowdowns - before.slowdowns,
       membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
       excludedWorkspaces: catalog.excluded,
       seconds: (clock.now() - started) / 1000,

@@ -3,6 +3,7 @@ import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
 import { API_PATHS, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
+import type { Clock } from "../common/clock.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
@@ -39,6 +40,8 @@ export interface LangSmithClientOptions {
   logger?: Logger;
   userAgent?: string;
   random?: () => number;
+  /** Time source for request spacing, Retry-After and back-off waits (default: the real clock). */
+  clock?: Clock;
 }
 
 /** Per-call options every method accepts. */
@@ -72,7 +75,7 @@ export class LangSmithClient {
   constructor(opts: LangSmithClientOptions) {
     this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
     this.organizationId = opts.organizationId;
-    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
+    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, clock: opts.clock });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
       organizationId: opts.organizationId,
@@ -84,6 +87,7 @@ export class LangSmithClient {
       ...(opts.logger && { logger: opts.logger }),
       ...(opts.userAgent && { userAgent: opts.userAgent }),
       ...(opts.random && { random: opts.random }),
+      ...(opts.clock && { clock: opts.clock }),
     });
     this.http = new HttpExecutor(options);
   }

@@ -15,10 +15,11 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from "./errors.js";
-import { RequestLimiter, sleep } from "./limiter.js";
+import { type Clock, realClock } from "../common/clock.js";
+import { RequestLimiter, type RequestStart } from "./limiter.js";
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { type Logger, silentLogger } from "./log.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay, parseRetryAfter } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay, parseRetryAfter, shouldRetry } from "./retry.js";
 import { registerSecret } from "./secrets.js";
 import { type Transport, TransportFailure, type TransportResponse, fetchTransport } from "./transport.js";
 
@@ -54,6 +55,8 @@ export interface HttpOptions {
   retry: RetryPolicy;
   userAgent: string;
   random: () => number;
+  /** Time source for back-off waits, Retry-After dates and log timings (tests pass a fake one). */
+  clock: Clock;
 }
 
 export interface HttpStats {
@@ -79,6 +82,7 @@ export class HttpExecutor {
       retry: DEFAULT_RETRY_POLICY,
       userAgent: "baton-langsmith",
       random: Math.random,
+      clock: realClock,
       ...partial,
     };
   }
@@ -90,41 +94,38 @@ export class HttpExecutor {
   async call<S extends z.ZodType>(spec: CallSpec<S>): Promise<CallResult<z.infer<S>>> {
     const path = spec.path + queryString(spec.query);
     const info: RequestInfo = { method: spec.method, path, tenantId: spec.tenantId };
-    // Only reads are retried on server and network errors; a write that failed that way may have happened,
-    // so the caller re-reads state before trying again. A 429 is retried for every method: the server refused it.
-    const idempotent = spec.method === "GET";
-    const { retry, logger } = this.o;
+    // Which failures are tried again is decided by shouldRetry (retry.ts), in one place.
+    const { retry, logger, clock } = this.o;
     for (let attempt = 1; ; attempt++) {
       spec.signal?.throwIfAborted();
-      const started = Date.now();
-      let sentAt = started;
+      const started = clock.now();
+      let sent: RequestStart | undefined;
       let res: TransportResponse;
       try {
         this.stats_.requests++;
-        res = await this.o.limiter.run(() => {
-          sentAt = Date.now();
+        res = await this.o.limiter.run((start) => {
+          sent = start;
           return this.o.transport(this.buildRequest(spec, path));
         }, spec.signal);
       } catch (err) {
         if (!(err instanceof TransportFailure)) throw err;
         const details = { ...info, attempts: attempt, cause: err };
         const error = err.timedOut ? new TimeoutError({ ...details, timeoutMs: this.o.timeoutMs }) : new NetworkError(details);
-        if (idempotent && attempt < retry.maxAttempts) {
+        if (shouldRetry({ method: spec.method, attempt, outcome: { network: err.timedOut ? "timeout" : "error" } }, retry)) {
           await this.backoff(info, attempt, backoffDelay(attempt, retry, this.o.random), err.timedOut ? "timeout" : "network error", spec.signal);
           continue;
         }
         throw error;
       }
-      logger.debug("langsmith request", { method: spec.method, path, tenant: spec.tenantId, status: res.status, ms: Date.now() - started, attempt });
+      logger.debug("langsmith request", { method: spec.method, path, tenant: spec.tenantId, status: res.status, ms: clock.now() - started, attempt });
       if (res.status >= 200 && res.status < 300) return { data: this.parse(spec, res, info), headers: res.headers };
 
-      const retryAfterMs = parseRetryAfter(res.headers, retry);
+      const retryAfterMs = parseRetryAfter(res.headers, retry, clock.now());
       if (res.status === 429) {
         this.stats_.rateLimited++;
-        this.o.limiter.onRateLimited(retryAfterMs, sentAt);
+        this.o.limiter.onRateLimited(retryAfterMs, sent);
       }
-      const retriable = res.status === 429 || (idempotent && (res.status >= 500 && res.status !== 501));
-      if (retriable && attempt < retry.maxAttempts) {
+      if (shouldRetry({ method: spec.method, attempt, outcome: { status: res.status } }, retry)) {
         await this.backoff(info, attempt, retryAfterMs ?? backoffDelay(attempt, retry, this.o.random), `status ${res.status}`, spec.signal);
         continue;
       }
@@ -135,7 +136,7 @@ export class HttpExecutor {
   private async backoff(info: RequestInfo, attempt: number, waitMs: number, reason: string, signal?: AbortSignal): Promise<void> {
     this.stats_.retries++;
     this.o.logger.warn("retrying LangSmith request", { method: info.method, path: info.path, tenant: info.tenantId, reason, attempt, waitMs });
-    await sleep(waitMs, signal);
+    await this.o.clock.sleep(waitMs, signal);
   }
 
   private buildRequest(spec: CallSpec<z.ZodType>, path: string) {

@@ -1,13 +1,14 @@
-import { realClock } from "../common/clock.js";
-
 // One limiter per client: every request, retries included, passes through it, so the whole client
 // slows down after a 429 rather than one call.
+import { type Clock, realClock } from "../common/clock.js";
 
 export interface LimiterOptions {
   /** Ceiling on request starts per second; Infinity lifts it. */
   requestsPerSecond: number;
   /** Ceiling on requests in flight at once. */
   maxInFlight: number;
+  /** Time source for spacing starts and Retry-After pauses (tests pass a fake one). */
+  clock?: Clock;
 }
 
 export interface LimiterStats {
@@ -15,6 +16,14 @@ export interface LimiterStats {
   requestsPerSecond: number;
   maxInFlight: number;
   slowdowns: number;
+}
+
+/** When and in which order a request started; handed back to `onRateLimited` if it is refused. */
+export interface RequestStart {
+  /** Clock time of the start. */
+  at: number;
+  /** 1 for the first request this limiter started, 2 for the next… Orders starts even within one millisecond. */
+  seq: number;
 }
 
 const WINDOW_MS = 1000;
@@ -30,6 +39,7 @@ const JITTER_MARGIN = 0.9;
 export class RequestLimiter {
   private rate: number;
   private readonly maxInFlight: number;
+  private readonly clock: Clock;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   private nextStartAt = 0;
@@ -37,8 +47,12 @@ export class RequestLimiter {
   private readonly recentStarts: number[] = [];
   /** Start times of recent requests the server refused with a 429. */
   private recentRefusals: number[] = [];
-  /** The last slowdown: when, the rate before it, and how many requests of the second before it started and were refused. */
-  private burst?: { at: number; rateBefore: number; started: number; refused: number };
+  /**
+   * The last slowdown: when, how many requests had started by then (a refused request with a lower `seq`
+   * was already on its way), the rate before it, and how many requests of the second before it started
+   * and were refused.
+   */
+  private burst?: { at: number; startedBefore: number; rateBefore: number; started: number; refused: number };
   private started = 0;
   private slowdowns = 0;
 
@@ -47,14 +61,15 @@ export class RequestLimiter {
     if (!(opts.maxInFlight >= 1)) throw new RangeError("maxInFlight must be >= 1");
     this.rate = opts.requestsPerSecond;
     this.maxInFlight = Math.floor(opts.maxInFlight);
+    this.clock = opts.clock ?? realClock;
   }
 
-  /** Runs `fn` when a slot and a turn are free; `signal` gives up the wait (and the slot) when it aborts. */
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs `fn` once a slot is free and its turn has come; `fn` learns its start for `onRateLimited`. `signal` gives up the wait (and the slot) when it aborts. */
+  async run<T>(fn: (start: RequestStart) => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.acquireSlot(signal);
     try {
-      await this.waitForTurn(signal);
-      return await fn();
+      const start = await this.waitForTurn(signal);
+      return await fn(start);
     } finally {
       this.releaseSlot();
     }
@@ -63,21 +78,23 @@ export class RequestLimiter {
   /**
    * Called on a 429: nobody starts before the server's Retry-After, and the rate drops to half of
    * what the server let through in the last second (a little under) — below what it accepted, so the
-   * limit is not hit again. `startedAt` is when the refused request started: 429s of requests that were
-   * already on their way at the last slowdown belong to that burst — they do not halve the rate again,
-   * they only correct how many got through.
+   * limit is not hit again. `start` is the refused request's: 429s of requests that were already on their
+   * way at the last slowdown belong to that burst — they do not halve the rate again, they only correct
+   * how many got through. Without `start` the refusal counts as a request started just now.
    */
-  onRateLimited(retryAfterMs: number | undefined, startedAt: number = Date.now()): void {
-    const now = Date.now();
+  onRateLimited(retryAfterMs: number | undefined, start?: RequestStart): void {
+    const now = this.clock.now();
+    const startedAt = start?.at ?? now;
+    const seq = start?.seq ?? this.started + 1;
     if (retryAfterMs && retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.recentRefusals.push(startedAt);
     this.trimRecent(now);
-    if (this.burst && startedAt < this.burst.at) {
+    if (this.burst && seq <= this.burst.startedBefore) {
       this.burst.refused++;
       this.lowerTo(this.burst);
       return;
     }
-    this.burst = { at: now, rateBefore: this.rate, started: this.recentStarts.length, refused: this.recentRefusals.length };
+    this.burst = { at: now, startedBefore: this.started, rateBefore: this.rate, started: this.recentStarts.length, refused: this.recentRefusals.length };
     if (this.lowerTo(this.burst)) this.slowdowns++;
   }
 
@@ -121,9 +138,9 @@ export class RequestLimiter {
     else this.inFlight--;
   }
 
-  private async waitForTurn(signal?: AbortSignal): Promise<void> {
+  private async waitForTurn(signal?: AbortSignal): Promise<RequestStart> {
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       const interval = Number.isFinite(this.rate) ? SPACING_WINDOW_MS / this.rate : 0;
       const startAt = Math.max(now, this.nextStartAt, this.pausedUntil);
       if (startAt <= now) {
@@ -131,10 +148,10 @@ export class RequestLimiter {
         this.started++;
         this.recentStarts.push(now);
         this.trimRecent(now);
-        return;
+        return { at: now, seq: this.started };
       }
       // Sleep, then re-check: a 429 elsewhere may have moved the pause or the rate meanwhile.
-      await sleep(startAt - now, signal);
+      await this.clock.sleep(startAt - now, signal);
     }
   }
 
@@ -142,9 +159,4 @@ export class RequestLimiter {
     while (this.recentStarts.length && this.recentStarts[0]! <= now - WINDOW_MS) this.recentStarts.shift();
     if (this.recentRefusals.some((t) => t <= now - WINDOW_MS)) this.recentRefusals = this.recentRefusals.filter((t) => t > now - WINDOW_MS);
   }
-}
-
-/** Waits `ms`; rejects with the signal's reason as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return realClock.sleep(ms, signal);
 }

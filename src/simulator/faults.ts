@@ -48,23 +48,35 @@ export interface RateLimitOptions {
   retryAfterSeconds?: number;
 }
 
+/**
+ * Counts requests in logical one-second windows: window 0 starts at the first request it checks, window n
+ * at n seconds after that. Anchoring at the first request (not at the wall clock's second boundaries) means
+ * a test's burst lands in one window however fast the machine is, and every log entry records the window
+ * it was counted in, so tests assert on the server's own counts.
+ */
 export class RateLimiter {
+  private origin: number | undefined;
   private window = -1;
   private count = 0;
 
   constructor(readonly opts: RateLimitOptions) {}
 
-  /** Returns null when admitted, else the Retry-After seconds. Rejected requests don't count. */
-  check(nowMs: number): number | null {
-    const w = Math.floor(nowMs / 1000);
+  /**
+   * Counts one request arriving at `nowMs`: its window, and null when admitted or the Retry-After seconds
+   * when refused. Refused requests don't count.
+   */
+  check(nowMs: number): { window: number; retryAfter: number | null } {
+    this.origin ??= nowMs;
+    const w = Math.floor((nowMs - this.origin) / 1000);
     if (w !== this.window) {
       this.window = w;
       this.count = 0;
     }
     if (this.count < this.opts.requestsPerSecond) {
       this.count++;
-      return null;
+      return { window: w, retryAfter: null };
     }
-    return this.opts.retryAfterSeconds ?? Math.max(1, Math.ceil(((w + 1) * 1000 - nowMs) / 1000));
+    const untilNext = this.origin + (w + 1) * 1000 - nowMs;
+    return { window: w, retryAfter: this.opts.retryAfterSeconds ?? Math.max(1, Math.ceil(untilNext / 1000)) };
   }
 }

@@ -10,7 +10,7 @@ import { generateOrg } from "./org-generator.js";
 import { computeCounters, type Counters, type RequestLogEntry } from "./request-log.js";
 import type { RoleNameStyle } from "./render.js";
 import type { PlatformMembersMode } from "./routes/types.js";
-import { SimServer, type FailRule, type ServerConfig } from "./server.js";
+import { SimServer, type FailRule, type HoldOptions, type ServerConfig } from "./server.js";
 import { createState, groundTruth, type GroundTruth, type SimulatorState } from "./state.js";
 
 export type { FaultKind, FaultOptions, RateLimitOptions } from "./faults.js";
@@ -36,6 +36,7 @@ export interface HeldRequest {
   /** Lets the request proceed. */
   release(): void;
 }
+export type { HoldOptions } from "./server.js";
 export { TENANT_REQUIRED_DETAIL, LEGACY_KEY_DETAIL } from "./auth.js";
 
 export interface SimulatorOptions {
@@ -55,6 +56,8 @@ export interface SimulatorOptions {
   platformMembers?: PlatformMembersMode;
   roleNameStyle?: RoleNameStyle;
   pagination?: { repeatPages?: boolean };
+  /** Hold answers until N requests (on one path, if given) have arrived, then answer them together. */
+  hold?: HoldOptions;
 }
 
 export interface SimulatorKeys {
@@ -96,6 +99,7 @@ function checkOptions(opts: SimulatorOptions): void {
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new RangeError(`simulator: seed must be an integer, got ${opts.seed}`);
   if (opts.faults && !(opts.faults.rate >= 0 && opts.faults.rate <= 1)) throw new RangeError(`simulator: faults.rate must be within 0..1, got ${opts.faults.rate}`);
   if (opts.rateLimit && !(opts.rateLimit.requestsPerSecond > 0)) throw new RangeError("simulator: rateLimit.requestsPerSecond must be > 0");
+  if (opts.hold) positiveInt("hold.until", opts.hold.until);
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -119,6 +123,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: opts.faults ? new FaultInjector(opts.faults) : null,
     failAlways: [...(opts.failAlways ?? [])],
     rateLimiter: opts.rateLimit ? new RateLimiter(opts.rateLimit) : null,
+    hold: opts.hold ?? null,
     log,
     holds: [],
   };

@@ -1,10 +1,19 @@
 /** The simulator's request log and the counters derived from it. */
 
 export interface RequestLogEntry {
-  /** Start time (ms since epoch, when the request arrived). */
+  /** Start time (ms since epoch, when the request arrived). For logs and lower bounds only: tests order by `seq`. */
   at: number;
   /** When the response was finished or the socket dropped (0 while in flight). */
   endedAt: number;
+  /**
+   * Order of events in this simulator: a request's arrival takes the next number as `seq`, its answer (or
+   * dropped socket) the next as `endSeq` (0 while in flight). "B arrived after A was answered" is
+   * `b.seq > a.endSeq`, exact even within one millisecond.
+   */
+  seq: number;
+  endSeq: number;
+  /** The rate limiter's logical one-second window this request was counted in (absent without a rate limit). */
+  window?: number;
   method: string;
   /** Path without the query string. */
   path: string;

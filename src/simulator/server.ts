@@ -27,6 +27,16 @@ export interface HoldRule {
   released: Promise<void>;
 }
 
+/**
+ * Holds answers until `until` requests (on `path`, when given) have arrived, then lets them all through at
+ * one instant: they are rate-limited together, in one window, and answered together. It makes "N requests
+ * were in flight at once" true by construction instead of by hoping for a latency. Opens once.
+ */
+export interface HoldOptions {
+  until: number;
+  path?: string;
+}
+
 export interface ServerConfig {
   holds: HoldRule[];
   keys: Map<string, KeyEntry>;
@@ -35,6 +45,7 @@ export interface ServerConfig {
   faults: FaultInjector | null;
   failAlways: FailRule[];
   rateLimiter: RateLimiter | null;
+  hold: HoldOptions | null;
   log: RequestLogEntry[];
 }
 
@@ -65,6 +76,10 @@ export class SimServer {
   readonly http: http.Server;
   private closed = false;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private events = 0;
+  private held: Array<(openedAt: number) => void> = [];
+  private heldArrived = 0;
+  private holdOpenedAt: number | undefined;
 
   constructor(readonly config: ServerConfig) {
     this.http = http.createServer((req, res) => {
@@ -96,6 +111,8 @@ export class SimServer {
       s.resolve();
     }
     this.sleeps.clear();
+    for (const release of this.held) release(Date.now());
+    this.held = [];
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
@@ -115,13 +132,26 @@ export class SimServer {
     });
   }
 
+  /** Waits at the hold, if one applies; resolves with the instant it opened (undefined when not held). */
+  private async passHold(path: string): Promise<number | undefined> {
+    const hold = this.config.hold;
+    if (!hold || this.holdOpenedAt !== undefined || (hold.path && hold.path !== path)) return undefined;
+    this.heldArrived++;
+    if (this.heldArrived < hold.until) return new Promise<number>((resolve) => this.held.push(resolve));
+    const openedAt = Date.now();
+    this.holdOpenedAt = openedAt;
+    for (const release of this.held) release(openedAt);
+    this.held = [];
+    return openedAt;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const cfg = this.config;
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://simulator.local");
     const path = url.pathname;
     const query = parseQuery(url.searchParams);
-    const entry: RequestLogEntry = { at: Date.now(), endedAt: 0, method, path, query, headers: redactHeaders(req.headers), status: 0 };
+    const entry: RequestLogEntry = { at: Date.now(), endedAt: 0, seq: ++this.events, endSeq: 0, method, path, query, headers: redactHeaders(req.headers), status: 0 };
     cfg.log.push(entry);
 
     const raw = await readBody(req);
@@ -140,6 +170,7 @@ export class SimServer {
     const send = (status: number, payload: unknown, family: RouteFamily | "html", headers: Record<string, string> = {}): void => {
       entry.status = status;
       entry.endedAt = Date.now();
+      entry.endSeq = ++this.events;
       if (res.destroyed) return;
       let text: string;
       let type: string;
@@ -174,6 +205,8 @@ export class SimServer {
 
     if (cfg.latencyMs > 0) await this.sleep(cfg.latencyMs);
     if (this.closed) return;
+    const releasedAt = await this.passHold(path);
+    if (this.closed) return;
 
     if (!isApiPath(path)) {
       entry.route = `${method} (html)`;
@@ -186,7 +219,9 @@ export class SimServer {
 
     // Server-side rate limit.
     if (cfg.rateLimiter) {
-      const retryAfter = cfg.rateLimiter.check(Date.now());
+      // Held requests are counted at the instant the hold opened: together, in one window.
+      const { window, retryAfter } = cfg.rateLimiter.check(releasedAt ?? Date.now());
+      entry.window = window;
       if (retryAfter !== null) {
         entry.fault = "rate-limit";
         sendError(family, new ApiError(429, "Too many requests", "rate_limited", { "Retry-After": String(retryAfter) }));
@@ -218,6 +253,7 @@ export class SimServer {
       switch (fault) {
         case "drop":
           entry.endedAt = Date.now();
+          entry.endSeq = ++this.events;
           req.socket.destroy();
           return;
         case "slow":

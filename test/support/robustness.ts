@@ -1,11 +1,13 @@
 // Helpers shared by the fault, crash-safety, bad-input, secrets and provisioning-fault tests.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Simulator } from "../../src/simulator/index.js";
 import { BIN, type CliResult, cleanEnv, tmpDir } from "./cli.js";
+import { repoRoot } from "./openapi-contract.js";
 
 export interface SpawnOptions {
   env?: Record<string, string | undefined>;
@@ -14,11 +16,13 @@ export interface SpawnOptions {
   /** Run as this uid/gid (tests running as root use it to meet a read-only directory). */
   uid?: number;
   gid?: number;
+  /** Launcher to run instead of the checkout's bin/baton-langsmith (see worldReadableCli). */
+  bin?: string;
 }
 
 /** Spawns the built CLI; `done` resolves when it exits (killed with SIGKILL after timeoutMs). */
 export function spawnCli(args: string[], opts: SpawnOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? tmpDir(),
     env: cleanEnv(opts.env),
     stdio: ["ignore", "pipe", "pipe"],
@@ -120,4 +124,40 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A copy of the built CLI (launcher, dist/, package.json and the production dependencies) in a fresh
+ * world-readable directory under the system temp dir, for a test that runs the CLI as another user: the
+ * checkout itself may sit inside a directory only its owner may enter (`mktemp -d` makes such directories).
+ * Returns the launcher's path, or why `uid` cannot run it (the caller skips with that reason).
+ */
+export function worldReadableCli(uid: number): { bin: string; root: string } | { skip: string } {
+  const root = mkdtempSync(join(tmpdir(), "baton-langsmith-cli-"));
+  const copy = (rel: string) => cpSync(join(repoRoot, rel), join(root, rel), { recursive: true, dereference: true });
+  for (const rel of ["bin", "dist", "package.json"]) copy(rel);
+  const seen = new Set<string>();
+  const addDeps = (pkgFile: string) => {
+    const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      if (seen.has(name) || !existsSync(join(repoRoot, "node_modules", name, "package.json"))) continue;
+      seen.add(name);
+      copy(join("node_modules", name));
+      addDeps(join(repoRoot, "node_modules", name, "package.json"));
+    }
+  };
+  addDeps(join(repoRoot, "package.json"));
+  const openUp = (path: string) => {
+    const st = statSync(path);
+    chmodSync(path, st.isDirectory() ? 0o755 : st.mode | 0o444);
+    if (st.isDirectory()) for (const e of readdirSync(path)) openUp(join(path, e));
+  };
+  openUp(root);
+  const bin = join(root, "bin", "baton-langsmith");
+  const probe = spawnSync(process.execPath, [bin, "--version"], { uid, gid: uid, cwd: root, encoding: "utf8", timeout: 60_000 });
+  if (probe.status !== 0) {
+    const why = (probe.error?.message ?? probe.stderr.split("\n").find(Boolean) ?? `exit ${probe.status}`).trim();
+    return { skip: `uid ${uid} cannot run node (${process.execPath}) or the CLI copy: ${why}` };
+  }
+  return { bin, root };
 }

@@ -17,6 +17,7 @@ import { EntitlementSchema, type Entitlement } from "../gen/c1/connector/v2/enti
 import { GrantSchema, type Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import { ResourceSchema, ResourceTypeSchema, type Resource, type ResourceId, type ResourceType } from "../gen/c1/connector/v2/resource_pb.js";
 import { resourceKey } from "../resource-key.js";
+import { type Clock, realClock } from "../../common/clock.js";
 import { trackWorkDir, untrackWorkDir, workDirPrefix } from "./cleanup.js";
 import { C1zClosedError, C1zCorruptError, C1zError, C1zNotC1zError, C1zNotSqliteError } from "./errors.js";
 import { checkMagic, MAX_DECODED_BYTES, SQLITE_HEADER, ZSTD_WINDOW_LOG_MAX } from "./format.js";
@@ -48,6 +49,8 @@ export interface C1zReaderOptions {
   workDir?: string;
   /** Read this sync instead of the default selection. */
   syncId?: string;
+  /** Decides whether an unfinished sync is recent enough to read (default: the real clock). */
+  clock?: Clock;
 }
 
 const PAGE = 1000;
@@ -65,6 +68,7 @@ export class C1zReader {
     private readonly workDir: string,
     private readonly db: Database.Database,
     syncId: string | undefined,
+    private readonly clock: Clock,
   ) {
     this.grantColumns = new Set((db.pragma("table_info(v1_grants)") as { name: string }[]).map((c) => c.name));
     if (syncId !== undefined) {
@@ -94,7 +98,7 @@ export class C1zReader {
         if (err instanceof C1zError) throw err;
         throw new C1zNotSqliteError(file, `${file} does not contain a readable SQLite database (${(err as Error).message}); the file is damaged`, { cause: err });
       }
-      return new C1zReader(file, dbPath, workDir, db, opts.syncId);
+      return new C1zReader(file, dbPath, workDir, db, opts.syncId, opts.clock ?? realClock);
     } catch (err) {
       if (db?.open) db.close();
       await rm(workDir, { recursive: true, force: true });
@@ -216,7 +220,7 @@ export class C1zReader {
   private recentUnfinishedSync(): SyncRun | undefined {
     const row = this.db.prepare("select * from v1_sync_runs where ended_at is null order by started_at desc, sync_id desc limit 1").get();
     const run = row ? toSyncRun(row as Record<string, unknown>) : undefined;
-    if (!run?.startedAt || Date.now() - run.startedAt.getTime() > UNFINISHED_MAX_AGE_MS) return undefined;
+    if (!run?.startedAt || this.clock.now() - run.startedAt.getTime() > UNFINISHED_MAX_AGE_MS) return undefined;
     return run;
   }
 
