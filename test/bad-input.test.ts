@@ -319,7 +319,7 @@ describe("bad input", () => {
         const before = { remote: remoteState(sim), files: dirState(dir) };
         const common = kase.bare ? kase.bare(ctx) : ["--base-url", ctx.baseUrl];
         const args = [...common, "--log-format", "console", "-f", file, ...(kase.args?.(ctx) ?? [])];
-        const res = await run(args, { env: kase.env ? kase.env(ctx) : simEnv(sim), cwd: dir, uid: kase.uid, bin: kase.uid !== undefined && asNobody && "bin" in asNobody ? asNobody.bin : undefined, timeoutMs: 60_000 });
+        const res = await run(args, { env: kase.env ? kase.env(ctx) : simEnv(sim), cwd: dir, uid: kase.uid, bin: kase.uid !== undefined && asNobody && "bin" in asNobody ? asNobody.bin : undefined });
         return { kase, ctx, res, before, remoteAfter: remoteState(sim), filesAfter: dirState(dir), requests: [...sim.requests], writes: writesOf(sim) };
       } finally {
         await sim.close();

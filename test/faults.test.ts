@@ -58,11 +58,11 @@ describe("sync under faults", { concurrency: true }, () => {
   it("with 20% of reads failing (429, 500, 502, 503, drops, slow answers) the .c1z holds exactly what a fault-free sync holds", async () => {
     const runs = await Promise.all(
       faultRuns.map(async ([seed, source]) => {
-        // A slow answer outlasts the 3 s timeout by far, so it times out at any machine speed, and an ordinary
-        // answer on a busy machine stays well inside it.
-        const sim = await simulator({ faults: { rate: 0.2, seed, retryAfterSeconds: 1, slowMs: 30_000 } });
+        // A slow answer never comes (the simulator holds it until it closes), so it times out at any machine
+        // speed; an ordinary answer stays inside 15 s even on a starved machine (7 s seen under stress).
+        const sim = await simulator({ faults: { rate: 0.2, seed, retryAfterSeconds: 1, slowMs: 3_600_000 } });
         const file = join(dir, `faulted-${seed}.c1z`);
-        const res = await run(syncArgs(sim, file, ["--membership-source", source, "--http-timeout-seconds", "3"]), { env: simEnv(sim) });
+        const res = await run(syncArgs(sim, file, ["--membership-source", source, "--http-timeout-seconds", "15"]), { env: simEnv(sim) });
         sim.setFaults(undefined);
         return { seed, source, file, res, log: [...sim.requests] };
       }),
@@ -111,13 +111,10 @@ describe("sync under faults", { concurrency: true }, () => {
     // Every refused call was tried again a full Retry-After later (a lower bound: the client waits a second
     // after receiving the answer, which the server sent before).
     for (const r of log.filter((e) => e.fault === "rate-limit")) assertRetriedAfter(log, r, 950, "burst");
-    // The server refused nothing once the pause was over: requests the client sent before it had read the
-    // 429s may land in the burst's window or the next and be refused with it; from the window after that
-    // on, everything arrived after the client's one-second pause.
-    const burstWindow = refused[0]!.window!;
-    const after = log.filter((r) => r.window! > burstWindow + 1);
-    assert.ok(after.length >= 10, `${after.length} requests after the burst`);
-    assert.deepEqual(after.filter((r) => r.fault === "rate-limit").map((r) => r.seq), [], `no 429 once the client has slowed down (windows: ${trace})`);
+    // Whether the server refuses anything later is not asserted on the server's windows: a starved machine
+    // can hand the simulator requests seconds after the client sent them, bunched into one window. The
+    // client's own account below is exact: a refusal of a request started after the slowdown would be a
+    // second slowdown.
     const summary = lastJsonLine(res.stderr);
     assert.equal(summary.rateLimited, log.filter((r) => r.fault === "rate-limit").length, "the client saw every refusal");
     // The client's own account: every refusal was of a request started before its slowdown, so one slowdown.
@@ -166,7 +163,7 @@ describe("sync under faults", { concurrency: true }, () => {
       const sim = await simulator({ users: 1100, workspaces: 2, pagination: { repeatPages: true } });
       const out = tmpDir();
       const file = join(out, "sync.c1z");
-      const res = await run(syncArgs(sim, file, ["--membership-source", source, "--log-format", "console"]), { env: simEnv(sim), timeoutMs: 30_000 });
+      const res = await run(syncArgs(sim, file, ["--membership-source", source, "--log-format", "console"]), { env: simEnv(sim) });
       assert.equal(res.signal, null, "it stopped by itself");
       assert.equal(res.code, 1, res.stderr);
       const lines = failureLines(res.stderr);

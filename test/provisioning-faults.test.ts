@@ -69,12 +69,12 @@ describe("provisioning under faults", { concurrency: true }, () => {
   }
 
   const cli = (sim: Simulator, file: string, args: string[]) =>
-    run(["--base-url", sim.url, "-f", file, "--log-format", "json", "--http-timeout-seconds", "1", ...args], { env: simEnv(sim), timeoutMs: 60_000 });
+    run(["--base-url", sim.url, "-f", file, "--log-format", "json", "--http-timeout-seconds", "5", ...args], { env: simEnv(sim) });
 
   it("with 35% of reads failing, each grant and revoke makes at most its one write and leaves LangSmith as asked", async () => {
     const runs = cases.flatMap((c) => SEEDS.map((seed) => ({ c, seed })));
     const outcomes = await inParallel(runs, 6, async ({ c, seed }) => {
-      const { sim, a, file: own, roleOf } = await arrange(c, { rate: 0.35, seed, retryAfterSeconds: 1, slowMs: 1500 });
+      const { sim, a, file: own, roleOf } = await arrange(c, { rate: 0.35, seed, retryAfterSeconds: 1, slowMs: 60_000 });
       try {
         const res = await cli(sim, own, c.action(a));
         return { c, seed, a, res, roleAfter: roleOf(), writes: writesOf(sim).map((r) => `${r.method} ${r.route!.replace(/^\w+ /, "")}`), faults: sim.requests.filter((r) => r.fault).length };

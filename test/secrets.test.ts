@@ -172,7 +172,7 @@ describe("the API key never appears in any output", () => {
         const keyArgs = p.via === "env" ? [] : ["--api-key", key];
         const env: Record<string, string> = { BATON_ORGANIZATION_ID: sim.orgId, ...(p.via === "env" && { BATON_API_KEY: key }) };
         // The path's own flags come last, so a case about --log-level keeps its value.
-        const res = await run([...keyArgs, "--log-level", "debug", "--log-format", format, ...p.args(ctx)], { env, cwd: dir, timeoutMs: 60_000 });
+        const res = await run([...keyArgs, "--log-level", "debug", "--log-format", format, ...p.args(ctx)], { env, cwd: dir });
         const files = p.writes && res.code === 0 ? await c1zBytes(file) : [];
         return { p, format, key, res, files };
       } finally {

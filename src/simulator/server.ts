@@ -91,7 +91,9 @@ export class SimServer {
         process.stderr.write(`simulator: unhandled error: ${err instanceof Error ? err.stack : String(err)}\n`);
       });
     });
-    this.http.keepAliveTimeout = 5000;
+    // Long enough that a client never reuses a connection the server is closing, even when a busy machine
+    // stretches its back-off pauses (that race surfaces as a spurious network error).
+    this.http.keepAliveTimeout = 60_000;
   }
 
   listen(port: number, host: string): Promise<{ port: number }> {

@@ -29,7 +29,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 600_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
