@@ -3,6 +3,7 @@ import { normalizeBaseUrl } from "./base-url.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
+import { ORG_MEMBERS_PATH, ORG_PENDING_PATH, WORKSPACE_PENDING_PATH, orgInvitePath, orgMemberPath, workspaceInvitePath } from "./member-paths.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import * as s from "./schemas.js";
@@ -49,6 +50,15 @@ export interface AddWorkspaceMemberInput {
   orgIdentityId?: string;
   lsUserId?: string;
   roleId: string;
+}
+
+export interface InviteInput {
+  email: string;
+  /** Org role; LangSmith's default when omitted is undocumented, so callers always send one. */
+  roleId: string;
+  /** Workspaces joined on acceptance, all with `workspaceRoleId`. */
+  workspaceIds?: string[];
+  workspaceRoleId?: string;
 }
 
 /**
@@ -136,11 +146,11 @@ export class LangSmithClient {
     return { items: data.map(toOrgMember), total: totalOf(headers) };
   }
 
-  async listOrgPendingPage(p: PageParams = {}): Promise<Page<PendingInvite>> {
+  async listOrgPendingPage(p: PageParams & { emails?: string[] } = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/pending",
-      query: pageQuery(p),
+      path: ORG_PENDING_PATH,
+      query: { ...pageQuery(p), emails: p.emails },
       schema: z.array(s.pendingSchema),
     });
     return { items: data.map(toPending), total: totalOf(headers) };
@@ -177,7 +187,7 @@ export class LangSmithClient {
   async listWorkspacePendingPage(workspaceId: string, p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/pending",
+      path: WORKSPACE_PENDING_PATH,
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
@@ -222,6 +232,42 @@ export class LangSmithClient {
     });
   }
 
+  // ---- invitations and org membership (writes need organization:manage) ------------------------
+
+  /** Invites one person to the org. Returns the pending invitation. */
+  async inviteOrgMember(input: InviteInput): Promise<PendingInvite> {
+    const body: Record<string, unknown> = { email: input.email, role_id: input.roleId };
+    if (input.workspaceIds?.length) {
+      body.workspace_ids = input.workspaceIds;
+      if (input.workspaceRoleId) body.workspace_role_id = input.workspaceRoleId;
+    }
+    const { data } = await this.http.call({ method: "POST", path: ORG_MEMBERS_PATH, body, schema: s.pendingSchema });
+    return toPending(data);
+  }
+
+  /** Replaces an active member's single org role. `identityId` is the org identity id. */
+  async setOrgMemberRole(identityId: string, roleId: string): Promise<void> {
+    await this.http.call({ method: "PATCH", path: orgMemberPath(identityId), body: { role_id: roleId }, schema: s.anyBody });
+  }
+
+  /** Removes an active member from the org; LangSmith ends their workspace memberships with it. */
+  async removeOrgMember(identityId: string): Promise<void> {
+    await this.http.call({ method: "DELETE", path: orgMemberPath(identityId), schema: s.anyBody });
+  }
+
+  /** Changes the org role a pending invitation brings. */
+  async setOrgInviteRole(pendingId: string, roleId: string): Promise<void> {
+    await this.http.call({ method: "PATCH", path: orgInvitePath(pendingId), body: { role_id: roleId }, schema: s.anyBody });
+  }
+
+  async cancelOrgInvite(pendingId: string): Promise<void> {
+    await this.http.call({ method: "DELETE", path: orgInvitePath(pendingId), schema: s.anyBody });
+  }
+
+  async cancelWorkspaceInvite(workspaceId: string, pendingId: string): Promise<void> {
+    await this.http.call({ method: "DELETE", path: workspaceInvitePath(pendingId), tenantId: workspaceId, schema: s.anyBody });
+  }
+
   // ---- keys ----------------------------------------------------------------------------------
 
   async listServiceKeys(): Promise<ApiKeyInfo[]> {
@@ -245,6 +291,20 @@ export class LangSmithClient {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
+    });
+  }
+
+  iterateOrgPending(opts: { emails?: string[] } = {}): AsyncGenerator<PendingInvite[]> {
+    return paginate((limit, offset) => this.listOrgPendingPage({ limit, offset, ...opts }), {
+      idOf: (p) => p.id,
+      where: { method: "GET", path: ORG_PENDING_PATH },
+    });
+  }
+
+  iterateWorkspacePending(workspaceId: string): AsyncGenerator<PendingInvite[]> {
+    return paginate((limit, offset) => this.listWorkspacePendingPage(workspaceId, { limit, offset }), {
+      idOf: (p) => p.id,
+      where: { method: "GET", path: WORKSPACE_PENDING_PATH, tenantId: workspaceId },
     });
   }
 
@@ -293,7 +353,16 @@ function toWorkspaceMember(m: z.infer<typeof s.workspaceMemberSchema>, workspace
 }
 
 function toPending(p: z.infer<typeof s.pendingSchema>): PendingInvite {
-  return { id: p.id, email: p.email, roleId: orNone(p.role_id) };
+  return {
+    id: p.id,
+    email: p.email,
+    // Org invites carry their org role in role_id (org_role_id as a fallback); workspace rows their workspace role.
+    roleId: orNone(p.role_id) ?? (orNone(p.tenant_id) ? undefined : orNone(p.org_role_id)),
+    workspaceIds: (p.workspace_ids ?? []).filter((w) => w !== ""),
+    workspaceRoleId: orNone(p.workspace_role_id),
+    workspaceId: orNone(p.tenant_id),
+    createdAt: orNone(p.created_at),
+  };
 }
 
 function toPlatformMember(m: z.infer<typeof s.platformMemberSchema>): PlatformMember {
