@@ -4,7 +4,7 @@ import {
   annotation,
   newResourceType,
 } from "../baton/model.js";
-import { ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE } from "./ids.js";
+import { INVITATION, ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE } from "./ids.js";
 
 export const userType = newResourceType(USER, "User", [ResourceType_Trait.USER], {
   description: "An active member of the LangSmith organization (disabled members included, marked disabled).",
@@ -23,4 +23,10 @@ export const workspaceRoleType = newResourceType(WORKSPACE_ROLE, "Workspace Role
   description: "A workspace-scoped LangSmith role within one workspace; a member holds at most one per workspace.",
 });
 
-export const allResourceTypes = [userType, workspaceType, orgRoleType, workspaceRoleType];
+export const invitationType = newResourceType(INVITATION, "Invitation", [ResourceType_Trait.USER], {
+  description:
+    "A pending LangSmith invitation, with the org role and workspace roles it brings when accepted (org invitations), or a workspace role offered to an existing member (workspace invitations). Never a user until accepted.",
+  annotations: [annotation(SkipEntitlementsAndGrantsSchema)],
+});
+
+export const allResourceTypes = [userType, workspaceType, orgRoleType, workspaceRoleType, invitationType];

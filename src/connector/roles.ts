@@ -1,6 +1,8 @@
 import type { Entitlement, Resource, ResourceId } from "../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../baton/sync/types.js";
 import { orgRoleEntitlement, orgRoleResource, workspaceRoleEntitlement, workspaceRoleResource } from "./builders.js";
+import { orgRoleExclusion, workspaceRoleExclusion } from "./exclusion-groups.js";
+import { parseWorkspaceRoleResourceId } from "./ids.js";
 import { orgRoleType, workspaceRoleType } from "./resource-types.js";
 import type { SyncContext } from "./sync-context.js";
 
@@ -16,7 +18,10 @@ export class OrgRoleSyncer implements ResourceSyncer {
   }
 
   async entitlements(resource: Resource): Promise<PageResult<Entitlement>> {
-    return { items: [orgRoleEntitlement(resource)] };
+    const catalog = await this.ctx.catalog();
+    const role = catalog.rolesById.get(resource.id!.resource);
+    if (!role) throw new Error(`org role ${resource.id!.resource} vanished from the catalog`);
+    return { items: [orgRoleEntitlement(resource, orgRoleExclusion(role, catalog.orgRoles), this.ctx.orgRoleProvisioning)] };
   }
 
   async grants(): Promise<PageResult<never>> {
@@ -39,7 +44,11 @@ export class WorkspaceRoleSyncer implements ResourceSyncer {
   }
 
   async entitlements(resource: Resource): Promise<PageResult<Entitlement>> {
-    return { items: [workspaceRoleEntitlement(resource)] };
+    const catalog = await this.ctx.catalog();
+    const ids = parseWorkspaceRoleResourceId(resource.id!.resource);
+    const role = ids && catalog.rolesById.get(ids.roleId);
+    if (!ids || !role) throw new Error(`workspace role ${resource.id!.resource} vanished from the catalog`);
+    return { items: [workspaceRoleEntitlement(resource, workspaceRoleExclusion(ids.workspaceId, role, catalog.workspaceRoles))] };
   }
 
   /** Emitted with the workspace's (or the org-wide) member listing. */
