@@ -27,10 +27,11 @@ import {
 import { create } from "@bufbuild/protobuf";
 import type { Role, Workspace } from "../langsmith/index.js";
 import { ASSIGNED, INVITATION, MEMBER, ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE, workspaceRoleResourceId } from "./ids.js";
-import { invitationType, userType } from "./resource-types.js";
+import { invitationType } from "./resources/invitation-type.js";
+import { userType } from "./resources/user.js";
 
-/** Who can hold LangSmith access: members, and invitations (the access they bring on acceptance). */
-const HOLDERS = [userType, invitationType];
+/** Who can hold LangSmith access: members, and invitations (the access they bring on acceptance). A function: the types live in modules that import this one. */
+const holders = () => [userType, invitationType];
 
 /** The fields of a member that both listings carry. */
 export interface MemberFacts {
@@ -95,7 +96,7 @@ export function workspaceMemberEntitlement(ws: Resource): Entitlement {
   return newEntitlement(ws, MEMBER, "assignment", {
     displayName: `${ws.displayName} member`,
     description: `Member of the LangSmith workspace ${ws.displayName}. Read-only: membership follows the member's workspace role.`,
-    grantableTo: HOLDERS,
+    grantableTo: holders(),
     annotations: [annotation(EntitlementImmutableSchema)],
   });
 }
@@ -110,7 +111,7 @@ export function orgRoleEntitlement(role: Resource, exclusion: Any, provisionable
     description: provisionable
       ? `Holds the organization role ${role.displayName}. LangSmith keeps exactly one org role per member: granting replaces the current one; revoking sets Organization User.`
       : `Holds the organization role ${role.displayName}. Read-only: LangSmith keeps exactly one org role per member (enable --org-role-provisioning to change it).`,
-    grantableTo: HOLDERS,
+    grantableTo: holders(),
     annotations: provisionable ? [exclusion] : [exclusion, annotation(EntitlementImmutableSchema)],
   });
 }
@@ -119,7 +120,7 @@ export function workspaceRoleEntitlement(role: Resource, exclusion: Any): Entitl
   return newEntitlement(role, ASSIGNED, "assignment", {
     displayName: role.displayName,
     description: `Holds the role ${role.displayName}. Granting replaces any other role in that workspace; revoking removes the member from the workspace.`,
-    grantableTo: HOLDERS,
+    grantableTo: holders(),
     annotations: [exclusion],
   });
 }

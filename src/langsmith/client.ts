@@ -287,7 +287,7 @@ export class LangSmithClient {
 
   // ---- whole-listing helpers -----------------------------------------------------------------
 
-  iterateOrgMembers(opts: { lsUserIds?: string[] } = {}): AsyncGenerator<OrgMember[]> {
+  iterateOrgMembers(opts: { lsUserIds?: string[]; emails?: string[] } = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: "/api/v1/orgs/current/members/active" },

@@ -1,14 +1,15 @@
 // Pending invitations: who has been invited and the access they will get on acceptance, so a reviewer sees
 // it before it is live. An accepted invitation disappears from LangSmith's pending lists and its person shows
 // up as a user, so nothing is counted twice.
-import type { Grant, Resource } from "../baton/model.js";
-import type { PageResult, ResourceSyncer } from "../baton/sync/types.js";
-import type { LangSmithClient, Logger, PendingInvite } from "../langsmith/index.js";
-import { invitationPrincipal, invitationResource, orgRoleGrant, workspaceMemberGrant, workspaceRoleGrant } from "./builders.js";
-import { INVITATION, parseInvitationResourceId, workspaceInvitationResourceId } from "./ids.js";
-import { invitationType } from "./resource-types.js";
-import type { Catalog, SyncContext } from "./sync-context.js";
-import { verifiedWrite } from "./verified-write.js";
+import type { Grant, Resource, ResourceId } from "../../baton/model.js";
+import type { ActionContext, ActionOutcome, ResourceDeleter, ResourceTypeModule } from "../resource-type-module.js";
+import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
+import type { LangSmithClient, Logger, PendingInvite } from "../../langsmith/index.js";
+import { invitationPrincipal, invitationResource, orgRoleGrant, workspaceMemberGrant, workspaceRoleGrant } from "../builders.js";
+import { INVITATION, parseInvitationResourceId, workspaceInvitationResourceId } from "../ids.js";
+import { invitationType } from "./invitation-type.js";
+import type { Catalog, SyncContext } from "../sync-context.js";
+import { verifiedWrite } from "../verified-write.js";
 
 /** Everything pending in the org: org invitations, and each synced workspace's pending rows. */
 export interface PendingSnapshot {
@@ -110,39 +111,45 @@ export class InvitationSyncer implements ResourceSyncer {
   }
 }
 
-/** Result of --delete-resource. */
+/** Cancels an invitation (org or workspace). Already gone (accepted, cancelled, expired) is success. */
+export const invitationDeleter: ResourceDeleter = {
+  async deleteResource(ctx: ActionContext, id: ResourceId): Promise<ActionOutcome> {
+    const outcome = await cancelInvitation(ctx.client, ctx.logger, id.resource);
+    return { message: outcome.message, annotations: [] };
+  },
+};
+
 export interface DeletionOutcome {
   kind: "deleted" | "already-gone";
   message: string;
 }
 
-/** Cancels an invitation (org or workspace). Already gone (accepted, cancelled, expired) is success. */
-export class InvitationDeleter {
-  constructor(
-    private readonly client: LangSmithClient,
-    private readonly logger: Logger,
-  ) {}
-
-  async deleteResource(resourceIdText: string): Promise<DeletionOutcome> {
-    const ref = parseInvitationResourceId(resourceIdText);
-    if (!ref) throw new InvitationIdError(resourceIdText);
-    if (ref.kind === "org") {
-      const find = () => findOrgInvite(this.client, ref.pendingId);
-      const inv = await find();
-      if (!inv) return { kind: "already-gone", message: `invitation ${ref.pendingId} is no longer pending (accepted, cancelled or expired); nothing to do` };
-      await verifiedWrite(this.logger, "cancel the invitation", () => this.client.cancelOrgInvite(ref.pendingId), async () => !(await find()));
-      this.logger.info("invitation cancelled", { invitation: ref.pendingId, workspaces: inv.workspaceIds.length });
-      return { kind: "deleted", message: `cancelled the invitation of ${inv.email} (it would have joined ${inv.workspaceIds.length} workspace(s))` };
-    }
-    const find = () => findWorkspaceInvite(this.client, ref.workspaceId, ref.pendingId);
-    const row = await find();
-    if (!row) return { kind: "already-gone", message: `workspace invitation ${ref.pendingId} is no longer pending in workspace ${ref.workspaceId}; nothing to do` };
-    await verifiedWrite(this.logger, "cancel the workspace invitation", () => this.client.cancelWorkspaceInvite(ref.workspaceId, ref.pendingId), async () => !(await find()));
-    this.logger.info("workspace invitation cancelled", { workspace: ref.workspaceId, invitation: ref.pendingId });
-    return { kind: "deleted", message: `cancelled the invitation of ${row.email} to workspace ${ref.workspaceId}` };
+export async function cancelInvitation(client: LangSmithClient, logger: Logger, resourceIdText: string): Promise<DeletionOutcome> {
+  const ref = parseInvitationResourceId(resourceIdText);
+  if (!ref) throw new InvitationIdError(resourceIdText);
+  if (ref.kind === "org") {
+    const find = () => findOrgInvite(client, ref.pendingId);
+    const inv = await find();
+    if (!inv) return { kind: "already-gone", message: `invitation ${ref.pendingId} is no longer pending (accepted, cancelled or expired); nothing to do` };
+    await verifiedWrite(logger, "cancel the invitation", () => client.cancelOrgInvite(ref.pendingId), async () => !(await find()));
+    logger.info("invitation cancelled", { invitation: ref.pendingId, workspaces: inv.workspaceIds.length });
+    return { kind: "deleted", message: `cancelled the invitation of ${inv.email} (it would have joined ${inv.workspaceIds.length} workspace(s))` };
   }
+  const find = () => findWorkspaceInvite(client, ref.workspaceId, ref.pendingId);
+  const row = await find();
+  if (!row) return { kind: "already-gone", message: `workspace invitation ${ref.pendingId} is no longer pending in workspace ${ref.workspaceId}; nothing to do` };
+  await verifiedWrite(logger, "cancel the workspace invitation", () => client.cancelWorkspaceInvite(ref.workspaceId, ref.pendingId), async () => !(await find()));
+  logger.info("workspace invitation cancelled", { workspace: ref.workspaceId, invitation: ref.pendingId });
+  return { kind: "deleted", message: `cancelled the invitation of ${row.email} to workspace ${ref.workspaceId}` };
 }
 
+export const invitationModule: ResourceTypeModule = {
+  resourceType: invitationType,
+  syncer: (ctx) => new InvitationSyncer(ctx),
+  resourceDeleter: invitationDeleter,
+};
+
+/** The id names no invitation (bad input: nothing was asked of LangSmith). */
 export class InvitationIdError extends Error {
   override name = "InvitationIdError";
   constructor(id: string) {
