@@ -5,6 +5,7 @@ import { orgRoleGrant, userResource, workspaceMemberGrant, workspaceRoleGrant } 
 import { USER } from "../ids.js";
 import { nextOffsetTokens, parseOffsetToken } from "../offset-pages.js";
 import type { ResourceTypeModule } from "../resource-type-module.js";
+import { userAccountManager, userDeleter } from "./user-lifecycle.js";
 import { type Catalog, type SyncContext, unknownRoleError } from "../sync-context.js";
 
 export const userType = newResourceType(USER, "User", [ResourceType_Trait.USER], {
@@ -92,4 +93,6 @@ export function membershipGrants(catalog: Catalog, workspaceId: string, lsUserId
 export const userModule: ResourceTypeModule = {
   resourceType: userType,
   syncer: (ctx) => new UserSyncer(ctx),
+  accountManager: userAccountManager,
+  resourceDeleter: userDeleter,
 };
