@@ -40,7 +40,13 @@ export interface LangSmithClientOptions {
   random?: () => number;
 }
 
-export interface PageParams {
+/** Per-call options every method accepts. */
+export interface RequestOptions {
+  /** Cancels the call: its request is aborted and the method rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface PageParams extends RequestOptions {
   limit?: number;
   offset?: number;
 }
@@ -97,14 +103,14 @@ export class LangSmithClient {
 
   // ---- organization -------------------------------------------------------------------------
 
-  async getOrganization(): Promise<Organization> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema });
+  async getOrganization(opts: RequestOptions = {}): Promise<Organization> {
+    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema, signal: opts.signal });
     return { id: data.id ?? undefined, displayName: data.display_name ?? undefined, personal: data.is_personal ?? undefined };
   }
 
   /** Both organization- and workspace-scoped roles, built-in and custom (unpaginated). */
-  async listRoles(): Promise<Role[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema) });
+  async listRoles(opts: RequestOptions = {}): Promise<Role[]> {
+    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema), signal: opts.signal });
     return data.map((r) => ({
       id: r.id,
       name: r.name,
@@ -117,12 +123,13 @@ export class LangSmithClient {
   }
 
   /** Every workspace the key can see (unpaginated), personal ones included; deleted ones only when asked. */
-  async listWorkspaces(opts: { includeDeleted?: boolean } = {}): Promise<Workspace[]> {
+  async listWorkspaces(opts: { includeDeleted?: boolean } & RequestOptions = {}): Promise<Workspace[]> {
     const { data } = await this.http.call({
       method: "GET",
       path: "/api/v1/workspaces",
       query: { include_deleted: opts.includeDeleted ?? false },
       schema: z.array(s.workspaceSchema),
+      signal: opts.signal,
     });
     return data.map((w) => ({
       id: w.id,
@@ -142,6 +149,7 @@ export class LangSmithClient {
       path: "/api/v1/orgs/current/members/active",
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds, emails: p.emails },
       schema: z.array(s.orgMemberSchema),
+      signal: p.signal,
     });
     return { items: data.map(toOrgMember), total: totalOf(headers) };
   }
@@ -152,6 +160,7 @@ export class LangSmithClient {
       path: ORG_PENDING_PATH,
       query: { ...pageQuery(p), emails: p.emails },
       schema: z.array(s.pendingSchema),
+      signal: p.signal,
     });
     return { items: data.map(toPending), total: totalOf(headers) };
   }
@@ -163,6 +172,7 @@ export class LangSmithClient {
       path: "/api/v1/platform/orgs/current/members",
       query: { ...pageQuery(p), active_is: p.activeOnly ? true : undefined },
       schema: z.array(s.platformMemberSchema),
+      signal: p.signal,
     });
     return {
       items: data.map(toPlatformMember),
@@ -180,6 +190,7 @@ export class LangSmithClient {
       tenantId: workspaceId,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds },
       schema: z.array(s.workspaceMemberSchema),
+      signal: p.signal,
     });
     return { items: data.map((m) => toWorkspaceMember(m, workspaceId)), total: totalOf(headers) };
   }
@@ -191,12 +202,13 @@ export class LangSmithClient {
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
+      signal: p.signal,
     });
     return { items: data.map(toPending), total: totalOf(headers) };
   }
 
   /** Adds an active org member to a workspace with one workspace role. Returns the new workspace identity. */
-  async addWorkspaceMember(workspaceId: string, input: AddWorkspaceMemberInput): Promise<{ identityId: string; roleId?: string }> {
+  async addWorkspaceMember(workspaceId: string, input: AddWorkspaceMemberInput, opts: RequestOptions = {}): Promise<{ identityId: string; roleId?: string }> {
     const body: Record<string, string> = { role_id: input.roleId };
     if (input.orgIdentityId) body.org_identity_id = input.orgIdentityId;
     else if (input.lsUserId) body.ls_user_id = input.lsUserId;
@@ -207,108 +219,112 @@ export class LangSmithClient {
       tenantId: workspaceId,
       body,
       schema: s.identitySchema,
+      signal: opts.signal,
     });
     return { identityId: data.id, roleId: data.role_id ?? undefined };
   }
 
   /** Replaces a workspace member's single role. `identityId` is the workspace identity id. */
-  async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string): Promise<void> {
+  async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "PATCH",
       path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
       tenantId: workspaceId,
       body: { role_id: roleId },
       schema: s.anyBody,
+      signal: opts.signal,
     });
   }
 
   /** Removes the member from the workspace (their org membership stays). */
-  async removeWorkspaceMember(workspaceId: string, identityId: string): Promise<void> {
+  async removeWorkspaceMember(workspaceId: string, identityId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "DELETE",
       path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
       tenantId: workspaceId,
       schema: s.anyBody,
+      signal: opts.signal,
     });
   }
 
   // ---- invitations and org membership (writes need organization:manage) ------------------------
 
   /** Invites one person to the org. Returns the pending invitation. */
-  async inviteOrgMember(input: InviteInput): Promise<PendingInvite> {
+  async inviteOrgMember(input: InviteInput, opts: RequestOptions = {}): Promise<PendingInvite> {
     const body: Record<string, unknown> = { email: input.email, role_id: input.roleId };
     if (input.workspaceIds?.length) {
       body.workspace_ids = input.workspaceIds;
       if (input.workspaceRoleId) body.workspace_role_id = input.workspaceRoleId;
     }
-    const { data } = await this.http.call({ method: "POST", path: ORG_MEMBERS_PATH, body, schema: s.pendingSchema });
+    const { data } = await this.http.call({ method: "POST", path: ORG_MEMBERS_PATH, body, schema: s.pendingSchema, signal: opts.signal });
     return toPending(data);
   }
 
   /** Replaces an active member's single org role. `identityId` is the org identity id. */
-  async setOrgMemberRole(identityId: string, roleId: string): Promise<void> {
-    await this.http.call({ method: "PATCH", path: orgMemberPath(identityId), body: { role_id: roleId }, schema: s.anyBody });
+  async setOrgMemberRole(identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "PATCH", path: orgMemberPath(identityId), body: { role_id: roleId }, schema: s.anyBody, signal: opts.signal });
   }
 
   /** Removes an active member from the org; LangSmith ends their workspace memberships with it. */
-  async removeOrgMember(identityId: string): Promise<void> {
-    await this.http.call({ method: "DELETE", path: orgMemberPath(identityId), schema: s.anyBody });
+  async removeOrgMember(identityId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: orgMemberPath(identityId), schema: s.anyBody, signal: opts.signal });
   }
 
   /** Changes the org role a pending invitation brings. */
-  async setOrgInviteRole(pendingId: string, roleId: string): Promise<void> {
-    await this.http.call({ method: "PATCH", path: orgInvitePath(pendingId), body: { role_id: roleId }, schema: s.anyBody });
+  async setOrgInviteRole(pendingId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "PATCH", path: orgInvitePath(pendingId), body: { role_id: roleId }, schema: s.anyBody, signal: opts.signal });
   }
 
-  async cancelOrgInvite(pendingId: string): Promise<void> {
-    await this.http.call({ method: "DELETE", path: orgInvitePath(pendingId), schema: s.anyBody });
+  async cancelOrgInvite(pendingId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: orgInvitePath(pendingId), schema: s.anyBody, signal: opts.signal });
   }
 
-  async cancelWorkspaceInvite(workspaceId: string, pendingId: string): Promise<void> {
-    await this.http.call({ method: "DELETE", path: workspaceInvitePath(pendingId), tenantId: workspaceId, schema: s.anyBody });
+  async cancelWorkspaceInvite(workspaceId: string, pendingId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: workspaceInvitePath(pendingId), tenantId: workspaceId, schema: s.anyBody, signal: opts.signal });
   }
 
   // ---- keys ----------------------------------------------------------------------------------
 
-  async listServiceKeys(): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/service-keys", schema: z.array(s.apiKeySchema) });
+  async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/service-keys", schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
   /** The calling identity's own personal access tokens (LangSmith offers no org-wide PAT listing in its spec). */
-  async listPersonalAccessTokens(): Promise<ApiKeyInfo[]> {
+  async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
     const { data } = await this.http.call({
       method: "GET",
       path: "/api/v1/orgs/current/personal-access-tokens",
       schema: z.array(s.apiKeySchema),
+      signal: opts.signal,
     });
     return data.map(toApiKey);
   }
 
   // ---- whole-listing helpers -----------------------------------------------------------------
 
-  iterateOrgMembers(opts: { lsUserIds?: string[]; emails?: string[] } = {}): AsyncGenerator<OrgMember[]> {
+  iterateOrgMembers(opts: { lsUserIds?: string[]; emails?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
     });
   }
 
-  iterateOrgPending(opts: { emails?: string[] } = {}): AsyncGenerator<PendingInvite[]> {
+  iterateOrgPending(opts: { emails?: string[] } & RequestOptions = {}): AsyncGenerator<PendingInvite[]> {
     return paginate((limit, offset) => this.listOrgPendingPage({ limit, offset, ...opts }), {
       idOf: (p) => p.id,
       where: { method: "GET", path: ORG_PENDING_PATH },
     });
   }
 
-  iterateWorkspacePending(workspaceId: string): AsyncGenerator<PendingInvite[]> {
-    return paginate((limit, offset) => this.listWorkspacePendingPage(workspaceId, { limit, offset }), {
+  iterateWorkspacePending(workspaceId: string, opts: RequestOptions = {}): AsyncGenerator<PendingInvite[]> {
+    return paginate((limit, offset) => this.listWorkspacePendingPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (p) => p.id,
       where: { method: "GET", path: WORKSPACE_PENDING_PATH, tenantId: workspaceId },
     });
   }
 
-  iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } = {}): AsyncGenerator<WorkspaceMember[]> {
+  iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<WorkspaceMember[]> {
     return paginate((limit, offset) => this.listWorkspaceMembersPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: "/api/v1/workspaces/current/members/active", tenantId: workspaceId },

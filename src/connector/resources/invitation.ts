@@ -18,15 +18,15 @@ export interface PendingSnapshot {
   workspaceRows: Map<string, PendingInvite[]>;
 }
 
-export async function readPending(client: LangSmithClient, workspaceIds: string[]): Promise<PendingSnapshot> {
+export async function readPending(client: LangSmithClient, workspaceIds: string[], signal?: AbortSignal): Promise<PendingSnapshot> {
   const collect = async (it: AsyncGenerator<PendingInvite[]>) => {
     const all: PendingInvite[] = [];
     for await (const page of it) all.push(...page);
     return all;
   };
   const [orgInvites, ...perWorkspace] = await Promise.all([
-    collect(client.iterateOrgPending()),
-    ...workspaceIds.map((w) => collect(client.iterateWorkspacePending(w))),
+    collect(client.iterateOrgPending({ signal })),
+    ...workspaceIds.map((w) => collect(client.iterateWorkspacePending(w, { signal }))),
   ]);
   return { orgInvites: orgInvites!, workspaceRows: new Map(workspaceIds.map((w, i) => [w, perWorkspace[i]!])) };
 }
@@ -97,7 +97,7 @@ export class InvitationSyncer implements ResourceSyncer {
 
   async list(): Promise<PageResult<Resource>> {
     const catalog = await this.ctx.catalog();
-    const snapshot = await readPending(this.ctx.client, catalog.workspaces.map((w) => w.id));
+    const snapshot = await readPending(this.ctx.client, catalog.workspaces.map((w) => w.id), this.ctx.signal);
     const { resources, grants } = invitationsOf(snapshot, catalog, !this.ctx.orgRoleProvisioning);
     return { items: resources, grants };
   }
