@@ -16,6 +16,8 @@ const cfg: ConnectorConfig = {
   file: file!,
   provisioning: false,
   grantPrincipalType: "user",
+  orgRoleProvisioning: false,
+  createAccountResourceType: "user",
   logLevel: "error",
   logFormat: "json",
 };

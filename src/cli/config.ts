@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { C1Z_V1_MAGIC, C1Z_V3_MAGIC } from "../baton/c1z/format.js";
 import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
 import type { MembershipSourceOption } from "../connector/sync-context.js";
+import type { JsonValue } from "../baton/model.js";
 import { FIELDS, type FieldSpec, camel, envName } from "./fields.js";
 
 /** Bad input: one line that says what is wrong and what to do. */
@@ -34,6 +35,14 @@ export interface ConnectorConfig extends CommonConfig {
   grantPrincipal?: string;
   grantPrincipalType: string;
   revokeGrant?: string;
+  orgRoleProvisioning: boolean;
+  createAccountEmail?: string;
+  createAccountLogin?: string;
+  /** Parsed --create-account-profile (a JSON object). */
+  createAccountProfile?: Record<string, JsonValue>;
+  createAccountResourceType: string;
+  deleteResource?: string;
+  deleteResourceType?: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -108,12 +117,36 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     grantPrincipal: optionalString(raw.grantPrincipal),
     grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
     revokeGrant: optionalString(raw.revokeGrant),
+    orgRoleProvisioning: raw.orgRoleProvisioning === true,
+    createAccountEmail: optionalString(raw.createAccountEmail),
+    createAccountLogin: optionalString(raw.createAccountLogin),
+    createAccountProfile: parseProfile(raw.createAccountProfile),
+    createAccountResourceType: String(raw.createAccountResourceType ?? "user"),
+    deleteResource: optionalString(raw.deleteResource),
+    deleteResourceType: optionalString(raw.deleteResourceType),
   };
   checkProvisioningFlags(cfg);
   return cfg;
 }
 
 function checkProvisioningFlags(c: ConnectorConfig): void {
+  const creating = c.createAccountEmail !== undefined || c.createAccountLogin !== undefined || c.createAccountProfile !== undefined;
+  const actions = [
+    c.grantEntitlement !== undefined && "--grant-entitlement",
+    c.revokeGrant !== undefined && "--revoke-grant",
+    creating && "--create-account-*",
+    (c.deleteResource !== undefined || c.deleteResourceType !== undefined) && "--delete-resource",
+  ].filter(Boolean);
+  if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} cannot be used together: run one at a time`);
+  if ((c.deleteResource === undefined) !== (c.deleteResourceType === undefined)) {
+    throw new UsageError("--delete-resource and --delete-resource-type must be given together (e.g. --delete-resource <id> --delete-resource-type user)");
+  }
+  if (c.deleteResource !== undefined && !c.provisioning) {
+    throw new UsageError("--delete-resource changes LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it");
+  }
+  if (creating && !c.provisioning) {
+    throw new UsageError("--create-account-* invites someone to LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it");
+  }
   if (c.grantEntitlement !== undefined && c.revokeGrant !== undefined) {
     throw new UsageError("--grant-entitlement and --revoke-grant cannot be used together: run one at a time");
   }
@@ -204,6 +237,19 @@ function numberField(raw: Raw, name: string): number {
   const ok = Number.isFinite(n) && (f.type !== "int" || Number.isInteger(n)) && (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
   if (!ok) throw new UsageError(`--${name} must be ${f.type === "int" ? "a whole number" : "a number"} from ${f.min} to ${f.max} (got "${String(rawValue)}")`);
   return n;
+}
+
+function parseProfile(v: unknown): Record<string, JsonValue> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "object" && !Array.isArray(v)) return v as Record<string, JsonValue>; // from .baton.yaml
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(v));
+  } catch {
+    throw new UsageError('--create-account-profile is not JSON: pass an object such as \'{"org_role":"Organization User","workspaces":["Production"],"workspace_role":"Viewer"}\'');
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError("--create-account-profile must be a JSON object");
+  return parsed as Record<string, JsonValue>;
 }
 
 function optionalString(v: unknown): string | undefined {

@@ -85,6 +85,15 @@ export const FIELDS: FieldSpec[] = [
     choices: ["auto", "platform", "workspace"],
     connector: true,
   },
+  {
+    name: "org-role-provisioning",
+    type: "bool",
+    displayName: "Org role provisioning",
+    description:
+      "Let grants and revokes change members' organization roles (LangSmith keeps exactly one: a grant replaces it, a revoke sets Organization User); off by default, org roles are read-only",
+    default: false,
+    connector: true,
+  },
   // standard Baton flags that apply to this connector
   { name: "file", short: "f", type: "string", displayName: "File", description: "The path to the c1z file to sync with", default: "sync.c1z" },
   {
@@ -112,6 +121,18 @@ export const FIELDS: FieldSpec[] = [
   { name: "grant-principal", type: "string", displayName: "Grant principal", description: "The id of the resource to grant the entitlement to", hidden: true },
   { name: "grant-principal-type", type: "string", displayName: "Grant principal type", description: "The resource type of the principal to grant the entitlement to", default: "user", hidden: true },
   { name: "revoke-grant", type: "string", displayName: "Revoke grant", description: "The grant to revoke", hidden: true },
+  { name: "create-account-email", type: "string", displayName: "Create account email", description: "The email of the account to create (LangSmith invites it)", hidden: true },
+  { name: "create-account-login", type: "string", displayName: "Create account login", description: "The login of the account to create (an email for LangSmith)", hidden: true },
+  {
+    name: "create-account-profile",
+    type: "string",
+    displayName: "Create account profile",
+    description: 'JSON profile of the account to create: {"org_role": …, "workspaces": […], "workspace_role": …}',
+    hidden: true,
+  },
+  { name: "create-account-resource-type", type: "string", displayName: "Create account resource type", description: "The resource type of the account to create", default: "user", hidden: true },
+  { name: "delete-resource", type: "string", displayName: "Delete resource", description: "The id of the resource to delete", hidden: true },
+  { name: "delete-resource-type", type: "string", displayName: "Delete resource type", description: "The resource type of the resource to delete", hidden: true },
 ];
 
 export function envName(field: string): string {
