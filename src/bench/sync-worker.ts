@@ -17,7 +17,6 @@ const cfg: ConnectorConfig = {
   provisioning: false,
   grantPrincipalType: "user",
   orgRoleProvisioning: false,
-  createAccountResourceType: "user",
   logLevel: "error",
   logFormat: "json",
 };

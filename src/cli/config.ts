@@ -1,5 +1,6 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { resolve } from "node:path";
+import { targetProblem } from "../baton/c1z/target.js";
 import { parse as parseYaml } from "yaml";
 import { C1Z_V1_MAGIC, C1Z_V3_MAGIC } from "../baton/c1z/format.js";
 import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
@@ -35,14 +36,11 @@ export interface ConnectorConfig extends CommonConfig {
   grantPrincipal?: string;
   grantPrincipalType: string;
   revokeGrant?: string;
+  /** Org roles are provisionable (--org-role-provisioning). */
   orgRoleProvisioning: boolean;
-  createAccountEmail?: string;
-  createAccountLogin?: string;
-  /** Parsed --create-account-profile (a JSON object). */
-  createAccountProfile?: Record<string, JsonValue>;
-  createAccountResourceType: string;
-  deleteResource?: string;
-  deleteResourceType?: string;
+  createAccount?: { login?: string; email?: string; profile: Record<string, JsonValue>; resourceType?: string };
+  deleteResource?: { id: string; resourceType: string };
+  rotateCredentials?: { id: string; resourceType: string };
 }
 
 type Raw = Record<string, unknown>;
@@ -118,61 +116,94 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
     revokeGrant: optionalString(raw.revokeGrant),
     orgRoleProvisioning: raw.orgRoleProvisioning === true,
-    createAccountEmail: optionalString(raw.createAccountEmail),
-    createAccountLogin: optionalString(raw.createAccountLogin),
-    createAccountProfile: parseProfile(raw.createAccountProfile),
-    createAccountResourceType: String(raw.createAccountResourceType ?? "user"),
-    deleteResource: optionalString(raw.deleteResource),
-    deleteResourceType: optionalString(raw.deleteResourceType),
+    createAccount: createAccountRequest(raw),
+    deleteResource: pairedTarget(raw, "delete-resource", "delete-resource-type"),
+    rotateCredentials: pairedTarget(raw, "rotate-credentials", "rotate-credentials-type"),
   };
   checkProvisioningFlags(cfg);
   return cfg;
 }
 
+/** The one-shot action the flags ask for (Baton's order of precedence), or undefined for a sync. */
+export function oneShotAction(c: ConnectorConfig): "--grant-entitlement" | "--revoke-grant" | "--create-account" | "--delete-resource" | "--rotate-credentials" | undefined {
+  return requestedActions(c)[0];
+}
+
+function requestedActions(c: ConnectorConfig) {
+  const actions: NonNullable<ReturnType<typeof oneShotAction>>[] = [];
+  if (c.grantEntitlement !== undefined) actions.push("--grant-entitlement");
+  if (c.revokeGrant !== undefined) actions.push("--revoke-grant");
+  if (c.createAccount) actions.push("--create-account");
+  if (c.deleteResource) actions.push("--delete-resource");
+  if (c.rotateCredentials) actions.push("--rotate-credentials");
+  return actions;
+}
+
 function checkProvisioningFlags(c: ConnectorConfig): void {
-  const creating = c.createAccountEmail !== undefined || c.createAccountLogin !== undefined || c.createAccountProfile !== undefined;
-  const actions = [
-    c.grantEntitlement !== undefined && "--grant-entitlement",
-    c.revokeGrant !== undefined && "--revoke-grant",
-    creating && "--create-account-*",
-    (c.deleteResource !== undefined || c.deleteResourceType !== undefined) && "--delete-resource",
-  ].filter(Boolean);
-  if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} cannot be used together: run one at a time`);
-  if ((c.deleteResource === undefined) !== (c.deleteResourceType === undefined)) {
-    throw new UsageError("--delete-resource and --delete-resource-type must be given together (e.g. --delete-resource <id> --delete-resource-type user)");
-  }
-  if (c.deleteResource !== undefined && !c.provisioning) {
-    throw new UsageError("--delete-resource changes LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it");
-  }
-  if (creating && !c.provisioning) {
-    throw new UsageError("--create-account-* invites someone to LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it");
-  }
-  if (c.grantEntitlement !== undefined && c.revokeGrant !== undefined) {
-    throw new UsageError("--grant-entitlement and --revoke-grant cannot be used together: run one at a time");
+  const actions = requestedActions(c);
+  if (actions.length > 1) {
+    const named = actions.map((a) => (a === "--create-account" ? "--create-account-*" : a));
+    throw new UsageError(`${named.slice(0, -1).join(", ")} and ${named.at(-1)} cannot be used together: run one at a time`);
   }
   if ((c.grantEntitlement === undefined) !== (c.grantPrincipal === undefined)) {
     throw new UsageError("--grant-entitlement and --grant-principal must be given together");
   }
-  const action = c.grantEntitlement !== undefined ? "--grant-entitlement" : c.revokeGrant !== undefined ? "--revoke-grant" : undefined;
+  const action = actions[0] === "--create-account" ? "--create-account-*" : actions[0];
   if (action && !c.provisioning) {
     throw new UsageError(`${action} changes access in LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it`);
   }
+}
+
+/** `--X <id>` and `--X-type <type>` name one resource; either alone is bad input. */
+function pairedTarget(raw: Raw, idFlag: string, typeFlag: string): { id: string; resourceType: string } | undefined {
+  const id = optionalString(raw[camel(idFlag)]);
+  const resourceType = optionalString(raw[camel(typeFlag)]);
+  if (id === undefined && resourceType === undefined) return undefined;
+  if (!id || !resourceType) throw new UsageError(`--${idFlag} and --${typeFlag} must be given together`);
+  return { id, resourceType };
+}
+
+function createAccountRequest(raw: Raw): ConnectorConfig["createAccount"] {
+  const login = optionalString(raw.createAccountLogin);
+  const email = optionalString(raw.createAccountEmail);
+  const profileText = optionalString(raw.createAccountProfile);
+  const resourceType = optionalString(raw.createAccountResourceType);
+  if (login === undefined && email === undefined && profileText === undefined) {
+    if (resourceType !== undefined) throw new UsageError("--create-account-resource-type needs --create-account-login, --create-account-email or --create-account-profile");
+    return undefined;
+  }
+  let profile: Record<string, JsonValue> = {};
+  if (profileText !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(profileText);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new UsageError('--create-account-profile must be a JSON object, e.g. {"email":"ada@example.com"}');
+    }
+    profile = parsed as Record<string, JsonValue>;
+  }
+  return { login, email, profile, resourceType };
 }
 
 /**
  * The target's directory must exist and be writable before any remote call is made. A sync replaces
  * --file, so an existing file that is not a .c1z (a typo in the path) is refused rather than destroyed.
  */
-export function checkOutputFile(file: string): void {
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir)) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist (create it first, or pass another --file)`);
-  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is not a directory (pass another --file)`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write ${file}: directory ${dir} is not writable (pass --file in a directory you can write to)`);
+export async function checkOutputFile(file: string): Promise<void> {
+  const problem = await targetProblem(resolve(file));
+  if (problem) {
+    const why = {
+      "missing-dir": () => `directory ${problem.dir} does not exist (create it first, or pass another --file)`,
+      "unreadable-dir": () => `${problem.dir} cannot be read (${problem.kind === "unreadable-dir" ? problem.detail : ""}; pass another --file)`,
+      "not-a-dir": () => `${problem.dir} is not a directory (pass another --file)`,
+      "is-directory": () => "it is a directory (pass a file path such as sync.c1z)",
+      unwritable: () => `directory ${problem.dir} is not writable (pass --file in a directory you can write to)`,
+    }[problem.kind]();
+    throw new UsageError(`cannot write ${file}: ${why}`);
   }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory (pass a file path such as sync.c1z)`);
   const head = readHead(file, C1Z_V1_MAGIC.length);
   if (head && head.length > 0 && !head.equals(C1Z_V1_MAGIC) && !head.equals(C1Z_V3_MAGIC)) {
     throw new UsageError(`${file} exists and is not a .c1z; a sync replaces --file, so it was left alone: pass another --file, or remove that file first`);
@@ -237,19 +268,6 @@ function numberField(raw: Raw, name: string): number {
   const ok = Number.isFinite(n) && (f.type !== "int" || Number.isInteger(n)) && (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
   if (!ok) throw new UsageError(`--${name} must be ${f.type === "int" ? "a whole number" : "a number"} from ${f.min} to ${f.max} (got "${String(rawValue)}")`);
   return n;
-}
-
-function parseProfile(v: unknown): Record<string, JsonValue> | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === "object" && !Array.isArray(v)) return v as Record<string, JsonValue>; // from .baton.yaml
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(String(v));
-  } catch {
-    throw new UsageError('--create-account-profile is not JSON: pass an object such as \'{"org_role":"Organization User","workspaces":["Production"],"workspace_role":"Viewer"}\'');
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError("--create-account-profile must be a JSON object");
-  return parsed as Record<string, JsonValue>;
 }
 
 function optionalString(v: unknown): string | undefined {

@@ -5,11 +5,11 @@ import { ProvisioningPreconditionError, ProvisioningRefusedError } from "../conn
 import { LangSmithError, PermissionError, redact } from "../langsmith/index.js";
 import { UsageError } from "./config.js";
 import { InvitationIdError } from "../connector/resources/invitation.js";
-import { AccountRequestError } from "../connector/resources/user-lifecycle.js";
+import { AccountRequestError, UserIdError } from "../connector/resources/user-lifecycle.js";
 
 /** A create-account or delete request that is unusable as given: bad input (exit 2), nothing was changed. */
 export function isBadLifecycleRequest(err: unknown): err is Error {
-  return err instanceof AccountRequestError || err instanceof InvitationIdError;
+  return err instanceof AccountRequestError || err instanceof InvitationIdError || err instanceof UserIdError;
 }
 
 /** The one line a user sees for a failure: what went wrong and what to do. Always redacted. */

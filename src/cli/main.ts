@@ -2,12 +2,12 @@ import { Command, CommanderError, Option } from "commander";
 import { C1zCorruptError, C1zNotC1zError, C1zNotSqliteError, C1zTargetError, C1zV3FormatError } from "../baton/c1z/errors.js";
 import { redact } from "../langsmith/index.js";
 import { type CliLogger, createLogger } from "./logger.js";
-import { UsageError, commonConfig, connectorConfig, resolveRaw } from "./config.js";
+import { UsageError, commonConfig, connectorConfig, oneShotAction, resolveRaw } from "./config.js";
+import { actionCommand } from "./action-command.js";
 import { describeError, isBadLifecycleRequest } from "./describe-error.js";
 import { FIELDS, camel, envName } from "./fields.js";
 import { provisionCommand } from "./provision-command.js";
 import { capabilitiesJson, configSchemaJson, metadataJson } from "./schema-output.js";
-import { createAccountCommand, deleteResourceCommand } from "./lifecycle-command.js";
 import { registryFor } from "../connector/registry.js";
 import { formatSyncSummary, syncCommand } from "./sync-command.js";
 import { VERSION } from "./version.js";
@@ -80,20 +80,14 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
     logger = createLogger(common.logLevel, common.logFormat);
     const cfg = connectorConfig(raw, common);
     const json = cfg.logFormat === "json";
-    if (cfg.createAccountEmail !== undefined || cfg.createAccountLogin !== undefined || cfg.createAccountProfile !== undefined) {
-      const outcome = await createAccountCommand(cfg, logger);
-      const resource = outcome.resource?.id ? `${outcome.resource.id.resourceType}:${outcome.resource.id.resource}` : undefined;
-      if (json) process.stdout.write(`${JSON.stringify({ result: outcome.kind, message: outcome.message, resource })}\n`);
-      else process.stdout.write(`${outcome.message}\n`);
+    const action = oneShotAction(cfg);
+    if (action === "--create-account" || action === "--delete-resource" || action === "--rotate-credentials") {
+      const done = await actionCommand(cfg, logger);
+      if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl), ...(done.resource && { resource: done.resource }) })}\n`);
+      else process.stdout.write(`${done.message}\n`);
       return;
     }
-    if (cfg.deleteResource !== undefined) {
-      const outcome = await deleteResourceCommand(cfg, logger);
-      if (json) process.stdout.write(`${JSON.stringify({ result: "deleted", message: outcome.message })}\n`);
-      else process.stdout.write(`${outcome.message}\n`);
-      return;
-    }
-    if (cfg.grantEntitlement !== undefined || cfg.revokeGrant !== undefined) {
+    if (action === "--grant-entitlement" || action === "--revoke-grant") {
       const outcome = await provisionCommand(cfg, logger);
       if (json) process.stdout.write(`${JSON.stringify({ result: outcome.kind, message: outcome.message, annotations: outcome.annotations.map((a) => a.typeUrl), grants: outcome.grants.map((g) => g.id) })}\n`);
       else process.stdout.write(`${outcome.message}\n`);

@@ -30,8 +30,16 @@ export function workspaceInvitationResourceId(workspaceId: string, pendingId: st
 
 export type InvitationRef = { kind: "org"; pendingId: string } | { kind: "workspace"; workspaceId: string; pendingId: string };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** LangSmith's ids (users, identities, invitations, workspaces) are UUIDs. */
+export function isLangSmithId(s: string): boolean {
+  return UUID.test(s);
+}
+
 export function parseInvitationResourceId(id: string): InvitationRef | undefined {
   const parts = id.split(":");
+  if (!parts.every(isLangSmithId)) return undefined;
   if (parts.length === 1 && parts[0]) return { kind: "org", pendingId: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) return { kind: "workspace", workspaceId: parts[0], pendingId: parts[1] };
   return undefined;

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
+import { API_PATHS, orgInvitePath, orgMemberPath, workspaceInvitePath, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
-import { ORG_MEMBERS_PATH, ORG_PENDING_PATH, WORKSPACE_PENDING_PATH, orgInvitePath, orgMemberPath, workspaceInvitePath } from "./member-paths.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import * as s from "./schemas.js";
@@ -78,9 +79,9 @@ export class LangSmithClient {
   private readonly limiter: RequestLimiter;
 
   constructor(opts: LangSmithClientOptions) {
-    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? "https://api.smith.langchain.com");
+    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
     this.organizationId = opts.organizationId;
-    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8 });
+    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
       organizationId: opts.organizationId,
@@ -104,13 +105,13 @@ export class LangSmithClient {
   // ---- organization -------------------------------------------------------------------------
 
   async getOrganization(opts: RequestOptions = {}): Promise<Organization> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema, signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.organization, schema: s.organizationSchema, signal: opts.signal });
     return { id: data.id ?? undefined, displayName: data.display_name ?? undefined, personal: data.is_personal ?? undefined };
   }
 
   /** Both organization- and workspace-scoped roles, built-in and custom (unpaginated). */
   async listRoles(opts: RequestOptions = {}): Promise<Role[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.roles, schema: z.array(s.roleSchema), signal: opts.signal });
     return data.map((r) => ({
       id: r.id,
       name: r.name,
@@ -126,7 +127,7 @@ export class LangSmithClient {
   async listWorkspaces(opts: { includeDeleted?: boolean } & RequestOptions = {}): Promise<Workspace[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces",
+      path: API_PATHS.workspaces,
       query: { include_deleted: opts.includeDeleted ?? false },
       schema: z.array(s.workspaceSchema),
       signal: opts.signal,
@@ -146,7 +147,7 @@ export class LangSmithClient {
   async listOrgMembersPage(p: PageParams & { lsUserIds?: string[]; emails?: string[] } = {}): Promise<Page<OrgMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/active",
+      path: API_PATHS.orgMembersActive,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds, emails: p.emails },
       schema: z.array(s.orgMemberSchema),
       signal: p.signal,
@@ -157,7 +158,7 @@ export class LangSmithClient {
   async listOrgPendingPage(p: PageParams & { emails?: string[] } = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: ORG_PENDING_PATH,
+      path: API_PATHS.orgMembersPending,
       query: { ...pageQuery(p), emails: p.emails },
       schema: z.array(s.pendingSchema),
       signal: p.signal,
@@ -169,7 +170,7 @@ export class LangSmithClient {
   async listPlatformMembersPage(p: PageParams & { activeOnly?: boolean } = {}): Promise<PlatformPage> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/platform/orgs/current/members",
+      path: API_PATHS.platformMembers,
       query: { ...pageQuery(p), active_is: p.activeOnly ? true : undefined },
       schema: z.array(s.platformMemberSchema),
       signal: p.signal,
@@ -186,7 +187,7 @@ export class LangSmithClient {
   async listWorkspaceMembersPage(workspaceId: string, p: PageParams & { lsUserIds?: string[] } = {}): Promise<Page<WorkspaceMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/active",
+      path: API_PATHS.workspaceMembersActive,
       tenantId: workspaceId,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds },
       schema: z.array(s.workspaceMemberSchema),
@@ -198,7 +199,7 @@ export class LangSmithClient {
   async listWorkspacePendingPage(workspaceId: string, p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: WORKSPACE_PENDING_PATH,
+      path: API_PATHS.workspaceMembersPending,
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
@@ -215,7 +216,7 @@ export class LangSmithClient {
     else throw new TypeError("addWorkspaceMember needs orgIdentityId or lsUserId");
     const { data } = await this.http.call({
       method: "POST",
-      path: "/api/v1/workspaces/current/members",
+      path: API_PATHS.workspaceMembers,
       tenantId: workspaceId,
       body,
       schema: s.identitySchema,
@@ -228,7 +229,7 @@ export class LangSmithClient {
   async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "PATCH",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       body: { role_id: roleId },
       schema: s.anyBody,
@@ -240,7 +241,7 @@ export class LangSmithClient {
   async removeWorkspaceMember(workspaceId: string, identityId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "DELETE",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       schema: s.anyBody,
       signal: opts.signal,
@@ -256,7 +257,7 @@ export class LangSmithClient {
       body.workspace_ids = input.workspaceIds;
       if (input.workspaceRoleId) body.workspace_role_id = input.workspaceRoleId;
     }
-    const { data } = await this.http.call({ method: "POST", path: ORG_MEMBERS_PATH, body, schema: s.pendingSchema, signal: opts.signal });
+    const { data } = await this.http.call({ method: "POST", path: API_PATHS.orgMembers, body, schema: s.pendingSchema, signal: opts.signal });
     return toPending(data);
   }
 
@@ -286,7 +287,7 @@ export class LangSmithClient {
   // ---- keys ----------------------------------------------------------------------------------
 
   async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/service-keys", schema: z.array(s.apiKeySchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceKeys, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
@@ -294,7 +295,7 @@ export class LangSmithClient {
   async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/personal-access-tokens",
+      path: API_PATHS.personalAccessTokens,
       schema: z.array(s.apiKeySchema),
       signal: opts.signal,
     });
@@ -306,28 +307,28 @@ export class LangSmithClient {
   iterateOrgMembers(opts: { lsUserIds?: string[]; emails?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
+      where: { method: "GET", path: API_PATHS.orgMembersActive },
     });
   }
 
   iterateOrgPending(opts: { emails?: string[] } & RequestOptions = {}): AsyncGenerator<PendingInvite[]> {
     return paginate((limit, offset) => this.listOrgPendingPage({ limit, offset, ...opts }), {
       idOf: (p) => p.id,
-      where: { method: "GET", path: ORG_PENDING_PATH },
+      where: { method: "GET", path: API_PATHS.orgMembersPending },
     });
   }
 
   iterateWorkspacePending(workspaceId: string, opts: RequestOptions = {}): AsyncGenerator<PendingInvite[]> {
     return paginate((limit, offset) => this.listWorkspacePendingPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (p) => p.id,
-      where: { method: "GET", path: WORKSPACE_PENDING_PATH, tenantId: workspaceId },
+      where: { method: "GET", path: API_PATHS.workspaceMembersPending, tenantId: workspaceId },
     });
   }
 
   iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<WorkspaceMember[]> {
     return paginate((limit, offset) => this.listWorkspaceMembersPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/workspaces/current/members/active", tenantId: workspaceId },
+      where: { method: "GET", path: API_PATHS.workspaceMembersActive, tenantId: workspaceId },
     });
   }
 }

@@ -4,7 +4,7 @@
 import type { Grant, Resource, ResourceId } from "../../baton/model.js";
 import type { ActionContext, ActionOutcome, ResourceDeleter, ResourceTypeModule } from "../resource-type-module.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
-import type { LangSmithClient, Logger, PendingInvite } from "../../langsmith/index.js";
+import { API_PATHS, type LangSmithClient, type Logger, type PendingInvite } from "../../langsmith/index.js";
 import { invitationPrincipal, invitationResource, orgRoleGrant, workspaceMemberGrant, workspaceRoleGrant } from "../builders.js";
 import { INVITATION, parseInvitationResourceId, workspaceInvitationResourceId } from "../ids.js";
 import { invitationType } from "./invitation-type.js";
@@ -82,7 +82,7 @@ function isRole(catalog: Catalog, roleId: string, scope: "organization" | "works
 
 function unknownInviteRole(scope: string, inv: PendingInvite, roleId = inv.roleId): Error {
   return new Error(
-    `pending invitation ${inv.id} names ${scope} role ${roleId}, which GET /api/v1/orgs/current/roles did not list as a ${scope} role; refusing to write an incomplete sync (run it again; if it persists, report it)`,
+    `pending invitation ${inv.id} names ${scope} role ${roleId}, which GET ${API_PATHS.roles} did not list as a ${scope} role; refusing to write an incomplete sync (run it again; if it persists, report it)`,
   );
 }
 

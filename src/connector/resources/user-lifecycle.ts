@@ -5,6 +5,7 @@ import type { JsonValue } from "../../baton/model.js";
 import type { LangSmithClient, Logger, OrgMember, PendingInvite, Role, Workspace } from "../../langsmith/index.js";
 import { invitationResource, userResource } from "../builders.js";
 import { isDefaultOrgRole } from "../exclusion-groups.js";
+import { isLangSmithId } from "../ids.js";
 import {
   type AccountCreationSchema,
   type AccountInfo,
@@ -22,6 +23,14 @@ import { countOrgAdmins } from "./org-role-provisioner.js";
 /** The create-account request is unusable as given (bad input: nothing was asked of LangSmith). */
 export class AccountRequestError extends Error {
   override name = "AccountRequestError";
+}
+
+/** The id names no LangSmith user (bad input: nothing was asked of LangSmith). */
+export class UserIdError extends Error {
+  override name = "UserIdError";
+  constructor(id: string) {
+    super(`"${id}" is not a user id: users are keyed by their LangSmith ls_user_id (a UUID), as the user resources of a sync show`);
+  }
 }
 
 /** The keys --create-account-profile accepts (and ConductorOne's form shows). */
@@ -247,7 +256,8 @@ export const userAccountManager: AccountManager = {
 /** Removes the member from the org (already gone is success); never the last Organization Admin. */
 export const userDeleter: ResourceDeleter = {
   async deleteResource(ctx, id): Promise<ActionOutcome> {
-    const lsUserId = id.resource;
+    const lsUserId = id.resource.trim().toLowerCase();
+    if (!isLangSmithId(lsUserId)) throw new UserIdError(id.resource);
     const find = async () => {
       for await (const page of ctx.client.iterateOrgMembers({ lsUserIds: [lsUserId] })) {
         const m = page.find((x) => x.lsUserId === lsUserId);
