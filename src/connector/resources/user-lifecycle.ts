@@ -128,7 +128,7 @@ function resolveWorkspace(workspaces: Workspace[], wanted: string): Workspace {
   const w = wanted.toLowerCase();
   const found = workspaces.filter((x) => x.id === w || x.displayName.toLowerCase() === w);
   if (found.length === 1) return found[0]!;
-  throw new AccountRequestError(`workspace "${wanted}" ${found.length ? "names several workspaces: use its id" : "is not a shared LangSmith workspace"}`);
+  throw new AccountRequestError(`workspace "${wanted}" ${found.length ? "names several workspaces: use its id" : "is not a shared LangSmith workspace: use a workspace id or display name as a sync shows it"}`);
 }
 
 async function resolveRequest(client: LangSmithClient, raw: ReturnType<typeof readAccountInfo>): Promise<AccountRequest> {
