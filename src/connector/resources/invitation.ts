@@ -18,17 +18,29 @@ export interface PendingSnapshot {
   workspaceRows: Map<string, PendingInvite[]>;
 }
 
+/** Workspace pending lists read at once: enough to overlap latency, few enough to leave the limiter to the member listings. */
+const PENDING_READS_AT_ONCE = 4;
+
 export async function readPending(client: LangSmithClient, workspaceIds: string[], signal?: AbortSignal): Promise<PendingSnapshot> {
   const collect = async (it: AsyncGenerator<PendingInvite[]>) => {
     const all: PendingInvite[] = [];
     for await (const page of it) all.push(...page);
     return all;
   };
-  const [orgInvites, ...perWorkspace] = await Promise.all([
+  const workspaceRows = new Map<string, PendingInvite[]>();
+  let next = 0;
+  const worker = async () => {
+    while (next < workspaceIds.length) {
+      const w = workspaceIds[next++]!;
+      workspaceRows.set(w, await collect(client.iterateWorkspacePending(w, { signal })));
+    }
+  };
+  const [orgInvites] = await Promise.all([
     collect(client.iterateOrgPending({ signal })),
-    ...workspaceIds.map((w) => collect(client.iterateWorkspacePending(w, { signal }))),
+    ...Array.from({ length: Math.min(PENDING_READS_AT_ONCE, workspaceIds.length) }, worker),
   ]);
-  return { orgInvites: orgInvites!, workspaceRows: new Map(workspaceIds.map((w, i) => [w, perWorkspace[i]!])) };
+  // In workspace order, so the output does not depend on which answer came first.
+  return { orgInvites: orgInvites!, workspaceRows: new Map(workspaceIds.map((w) => [w, workspaceRows.get(w)!])) };
 }
 
 /**
