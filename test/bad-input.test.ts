@@ -259,6 +259,24 @@ const cases: Case[] = [
   },
   { name: "--grant-entitlement without --grant-principal", args: (c) => ["-p", "--grant-entitlement", ent(c)], code: 2, says: /must be given together/, todo: /--grant-principal/, requests: "none" },
   { name: "--membership-source of an unknown kind", args: () => ["--membership-source", "ldap"], code: 2, says: /--membership-source must be one of auto, platform, workspace/, todo: /auto, platform, workspace/, requests: "none" },
+  // account lifecycle
+  { name: "create-account without --provisioning", args: () => ["--create-account-email", "ada@example.com"], code: 2, says: /changes access in LangSmith/, todo: /add --provisioning/, requests: "none" },
+  { name: "create-account with no email", args: () => ["-p", "--create-account-login", "ada"], code: 2, says: /no email to invite/, todo: /pass --create-account-email/, requests: "none" },
+  { name: "create-account with an email that is not one", args: () => ["-p", "--create-account-email", "ada at example"], code: 2, says: /"ada at example" is not an email address/, todo: /invites people by email/, requests: "none" },
+  { name: "create-account profile with an unknown key", args: () => ["-p", "--create-account-email", "ada@example.com", "--create-account-profile", '{"role":"admin"}'], code: 2, says: /unknown key\(s\) role/, todo: /use email, org_role, workspaces, workspace_role/, requests: "none" },
+  { name: "create-account profile that is not JSON", args: () => ["-p", "--create-account-email", "ada@example.com", "--create-account-profile", "{org_role: admin"], code: 2, says: /--create-account-profile must be a JSON object/, todo: /e\.g\./, requests: "none" },
+  { name: "create-account with an unknown org role", args: () => ["-p", "--create-account-email", "ada@example.com", "--create-account-profile", '{"org_role":"Boss"}'], code: 2, says: /org_role "Boss" is not a LangSmith organization role/, todo: /use one of Organization Admin/, requests: "reads" },
+  { name: "create-account with an unknown workspace", args: () => ["-p", "--create-account-email", "ada@example.com", "--create-account-profile", '{"workspaces":["Nowhere"]}'], code: 2, says: /workspace "Nowhere" is not a shared LangSmith workspace/, todo: /use a workspace id or display name/, requests: "reads" },
+  {
+    name: "create-account with different roles per workspace",
+    args: (c) => ["-p", "--create-account-email", "ada@example.com", "--create-account-profile", JSON.stringify({ workspaces: { [c.ws]: "Viewer", other: "Admin" } })],
+    code: 2,
+    says: /one role in all its workspaces/,
+    todo: /ask for one role/,
+    requests: "reads",
+  },
+  { name: "delete a user by something that is not an ls_user_id", args: () => ["-p", "--delete-resource", "ada@example.com", "--delete-resource-type", "user"], code: 2, says: /"ada@example.com" is not a user id/, todo: /keyed by their LangSmith ls_user_id/, requests: "none" },
+  { name: "delete an invitation by a malformed id", args: () => ["-p", "--delete-resource", "inv-1", "--delete-resource-type", "invitation"], code: 2, says: /"inv-1" is not an invitation id/, todo: /<pending id> \(org invitation\)/, requests: "none" },
   { name: "--requests-per-second that is not a number", args: () => ["--requests-per-second", "fast"], code: 2, says: /--requests-per-second must be a whole number/, todo: /from 1 to 10000/, requests: "none" },
 ];
 

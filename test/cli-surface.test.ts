@@ -7,6 +7,19 @@ import { repoRoot } from "./support/openapi-contract.js";
 import { runCli } from "./support/cli.js";
 
 describe("command line surface", () => {
+  it("capabilities and metadata reflect --org-role-provisioning; metadata carries the account-creation form", async () => {
+    const orgRoleCaps = (out: string) => JSON.parse(out).resourceTypeCapabilities.find((c: { resourceType: { id: string } }) => c.resourceType.id === "org_role").capabilities;
+    assert.deepEqual(orgRoleCaps((await runCli(["capabilities"])).stdout), ["CAPABILITY_SYNC"]);
+    assert.deepEqual(orgRoleCaps((await runCli(["capabilities", "--org-role-provisioning"])).stdout), ["CAPABILITY_SYNC", "CAPABILITY_PROVISION"]);
+    assert.deepEqual(orgRoleCaps((await runCli(["capabilities"], { env: { BATON_ORG_ROLE_PROVISIONING: "true" } })).stdout), ["CAPABILITY_SYNC", "CAPABILITY_PROVISION"]);
+    const meta = await runCli(["metadata"]);
+    assert.equal(meta.code, 0, meta.stderr);
+    const form = JSON.parse(meta.stdout).accountCreationSchema.fieldMap;
+    assert.deepEqual(Object.keys(form).sort(), ["email", "org_role", "workspace_role", "workspaces"]);
+    assert.ok(form.workspaces.stringListField, "workspaces is a list field");
+    assert.ok(form.org_role.stringField);
+  });
+
   it("prints the Baton capabilities JSON, equal to the committed baton_capabilities.json", async () => {
     const r = await runCli(["capabilities"]);
     assert.equal(r.code, 0, r.stderr);
@@ -14,9 +27,17 @@ describe("command line surface", () => {
     const caps = JSON.parse(r.stdout);
     assert.equal(Object.keys(caps)[0], "@type");
     assert.equal(caps["@type"], "type.googleapis.com/c1.connector.v2.ConnectorCapabilities");
-    assert.deepEqual(caps.connectorCapabilities, ["CAPABILITY_PROVISION", "CAPABILITY_SYNC"]);
+    assert.deepEqual(caps.connectorCapabilities, ["CAPABILITY_PROVISION", "CAPABILITY_SYNC", "CAPABILITY_ACCOUNT_PROVISIONING", "CAPABILITY_RESOURCE_DELETE"]);
     const byType = Object.fromEntries(caps.resourceTypeCapabilities.map((c: { resourceType: { id: string }; capabilities: string[] }) => [c.resourceType.id, c.capabilities]));
-    assert.deepEqual(Object.keys(byType), ["org_role", "user", "workspace", "workspace_role"], "sorted by id");
+    assert.deepEqual(Object.keys(byType), ["invitation", "org_role", "user", "workspace", "workspace_role"], "sorted by id");
+    assert.deepEqual(byType.user, ["CAPABILITY_SYNC", "CAPABILITY_ACCOUNT_PROVISIONING", "CAPABILITY_RESOURCE_DELETE"]);
+    assert.deepEqual(byType.invitation, ["CAPABILITY_SYNC", "CAPABILITY_RESOURCE_DELETE"]);
+    assert.deepEqual(caps.credentialDetails, {
+      capabilityAccountProvisioning: {
+        supportedCredentialOptions: ["CAPABILITY_DETAIL_CREDENTIAL_OPTION_NO_PASSWORD"],
+        preferredCredentialOption: "CAPABILITY_DETAIL_CREDENTIAL_OPTION_NO_PASSWORD",
+      },
+    });
     assert.deepEqual(byType.workspace_role, ["CAPABILITY_SYNC", "CAPABILITY_PROVISION"]);
     assert.deepEqual(byType.org_role, ["CAPABILITY_SYNC"]);
     for (const c of caps.resourceTypeCapabilities) assert.deepEqual(c.permissions, {});

@@ -82,6 +82,19 @@ const paths: Path[] = [
     expect: /no longer holds|"result":"revoked"/,
   },
   { name: "capabilities", via: "env", args: () => ["capabilities"], code: 0, expect: /ConnectorCapabilities/ },
+  { name: "metadata", via: "env", args: () => ["metadata", "--org-role-provisioning"], code: 0, expect: /accountCreationSchema/ },
+  { name: "sync with org-role provisioning", args: (c) => [...base(c), "--org-role-provisioning"], code: 0, expect: /sync finished|Synced LangSmith/, writes: true },
+  { name: "create-account (invites)", args: (c) => [...base(c), "-p", "--create-account-email", "secret.check@example.com", "--create-account-profile", JSON.stringify({ workspaces: [c.ws] })], code: 0, expect: /they must accept the invitation/ },
+  { name: "create-account of a member", args: (c) => [...base(c), "-p", "--create-account-email", c.sim.state.orgMembers().find((m) => m.lsUserId === c.user)!.email], code: 0, expect: /already a member/ },
+  { name: "delete a user", args: (c) => [...base(c), "-p", "--delete-resource", c.user, "--delete-resource-type", "user"], code: 0, expect: /workspace memberships went with it/ },
+  { name: "delete an invitation", args: (c) => [...base(c), "-p", "--delete-resource", c.sim.state.pendingInvites()[0]!.id, "--delete-resource-type", "invitation"], code: 0, expect: /cancelled the invitation/ },
+  {
+    name: "org-role grant",
+    args: (c) => [...base(c), "--org-role-provisioning", "-p", "--grant-entitlement", `org_role:${c.sim.state.role("ORGANIZATION_VIEWER").id}:assigned`, "--grant-principal", c.user],
+    code: 0,
+    expect: /now holds|"result":"replaced"/,
+  },
+  { name: "AccountRequestError", args: (c) => [...base(c), "-p", "--create-account-email", "not an email"], code: 2, expect: /is not an email address/ },
   { name: "config", via: "env", args: () => ["config"], code: 0, expect: /"api-key"/ },
   { name: "help", args: () => ["--help"], code: 0, expect: /--api-key/ },
   // ---- failures, one per error class
@@ -151,7 +164,7 @@ describe("the API key never appears in any output", () => {
     const slow = /TimeoutError|NetworkError|ServerError|RateLimitedError/;
     const ordered = [...paths.filter((p) => slow.test(p.name)), ...paths.filter((p) => !slow.test(p.name))];
     const runs = ordered.flatMap((p) => (["json", "console"] as const).map((format) => ({ p, format })));
-    const outcomes = await inParallel(runs, 12, async ({ p, format }) => {
+    const outcomes = await inParallel(runs, 6, async ({ p, format }) => {
       const sim = await startSimulator({ ...ORG, ...p.sim });
       try {
         const dir = tmpDir();

@@ -118,6 +118,43 @@ describe("simulator ↔ OpenAPI contract", { skip: openApiSkipReason }, () => {
     assert.deepEqual(validateResponse("POST", "/api/v1/workspaces/current/members", 422, post422.body), []);
   });
 
+  it("invitations and member removal", async () => {
+    const userRole = sim.state.role("ORGANIZATION_USER").id;
+    const viewerRole = sim.state.role("ORGANIZATION_VIEWER").id;
+    const wsRole = sim.state.role("WORKSPACE_USER").id;
+    const one = (await check({
+      name: "invite one", method: "POST", path: "/api/v1/orgs/current/members",
+      opts: { body: { email: "contract.one@example.com", role_id: userRole, workspace_ids: [ws], workspace_role_id: wsRole } }, status: 200,
+    })) as { id: string; workspace_ids: string[] };
+    assert.deepEqual(one.workspace_ids, [ws]);
+    const batch = (await check({
+      name: "invite batch", method: "POST", path: "/api/v1/orgs/current/members/batch",
+      opts: { body: [{ email: "contract.two@example.com", role_id: viewerRole }, { email: "contract.three@example.com" }] }, status: 200,
+    })) as Array<{ id: string }>;
+    assert.equal(batch.length, 2);
+    await check({ name: "invite 422", method: "POST", path: "/api/v1/orgs/current/members", opts: { body: { role_id: userRole } }, status: 422, invalidRequest: /email/ });
+    // A second invite of the same person: 409, a status the document does not declare.
+    await check({ name: "invite again", method: "POST", path: "/api/v1/orgs/current/members", opts: { body: { email: "contract.one@example.com" } }, status: 409, undeclared: true });
+    await check({ name: "cancel invite", method: "DELETE", path: `/api/v1/orgs/current/members/${batch[0]!.id}/pending`, status: 200 });
+    await check({ name: "cancel invite 404", method: "DELETE", path: `/api/v1/orgs/current/members/${batch[0]!.id}/pending`, status: 404, undeclared: true });
+    const wsPending = sim.state.workspaceInvites(ws).find((p) => p.orgInviteId === one.id)!;
+    await check({ name: "cancel workspace invite", method: "DELETE", path: `/api/v1/workspaces/current/members/${wsPending.id}/pending`, opts: { tenant: ws }, status: 200 });
+    assert.deepEqual(sim.state.pendingInvites().find((p) => p.id === one.id)!.workspaceIds, []);
+
+    const members = sim.state.orgMembers().filter((m) => !m.disabled && m.orgRoleId === userRole);
+    await check({ name: "change org role", method: "PATCH", path: `/api/v1/orgs/current/members/${members[0]!.orgIdentityId}`, opts: { body: { role_id: viewerRole } }, status: 200 });
+    assert.equal(sim.state.orgMembers().find((m) => m.lsUserId === members[0]!.lsUserId)!.orgRoleId, viewerRole);
+    await check({ name: "remove member", method: "DELETE", path: `/api/v1/orgs/current/members/${members[1]!.orgIdentityId}`, status: 200 });
+    assert.ok(!sim.state.orgMembers().some((m) => m.lsUserId === members[1]!.lsUserId));
+    await check({ name: "remove member 422", method: "DELETE", path: "/api/v1/orgs/current/members/nope", status: 422, invalidRequest: /format "uuid"/ });
+
+    // Not in this edition of the document (it is in a newer one): change a pending invite's org role.
+    assert.equal(resolveOperation("PATCH", "/api/v1/orgs/current/members/{identity_id}/pending"), null);
+    const r = await call(sim, `/api/v1/orgs/current/members/${one.id}/pending`, { method: "PATCH", body: { role_id: viewerRole } });
+    assert.equal(r.status, 200);
+    assert.equal(sim.state.pendingInvites().find((p) => p.id === one.id)!.orgRoleId, viewerRole);
+  });
+
   it("platform member list (both prefixes) and its Go error bodies", async () => {
     for (const prefix of ["/v1/platform", "/api/v1/platform"]) {
       await check({ name: `platform ${prefix}`, path: `${prefix}/orgs/current/members?limit=500&offset=0`, status: 200 });
@@ -145,6 +182,12 @@ describe("simulator ↔ OpenAPI contract", { skip: openApiSkipReason }, () => {
       "POST /api/v1/workspaces/current/members",
       "PATCH /api/v1/workspaces/current/members/{identity_id}",
       "DELETE /api/v1/workspaces/current/members/{identity_id}",
+      "DELETE /api/v1/workspaces/current/members/{identity_id}/pending",
+      "POST /api/v1/orgs/current/members",
+      "POST /api/v1/orgs/current/members/batch",
+      "PATCH /api/v1/orgs/current/members/{identity_id}",
+      "DELETE /api/v1/orgs/current/members/{identity_id}",
+      "DELETE /api/v1/orgs/current/members/{identity_id}/pending",
       "GET /v1/platform/orgs/current/members",
     ];
     assert.deepEqual([...checked].filter((x) => !expected.includes(x)), []);

@@ -2,6 +2,7 @@
 // toBinary on the messages a sync writes most (grants, users, entitlements), built by the connector's own
 // builders. It keeps wire.ts justified: if toBinary ever catches up, the hand-written encoder should go.
 // Usage: npm run bench:encode [-- --grants 200000 --users 20000 --rounds 5]
+import { workspaceRoleExclusion } from "../connector/exclusion-groups.js";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
@@ -30,7 +31,7 @@ const users = userIds.map((id, i) =>
   userResource({ lsUserId: id, orgIdentityId: randomUUID(), email: `user${i}@example.com`, fullName: `User ${i}`, disabled: i % 50 === 0, createdAt: "2024-05-01T10:00:00.123456" }),
 );
 // 300 distinct entitlements, repeated so the timing is not lost in noise.
-const entitlements = Array.from({ length: 100 }, () => workspaces.flatMap((w) => roles.map((r) => workspaceRoleEntitlement(workspaceRoleResource(w, r))))).flat();
+const entitlements = Array.from({ length: 100 }, () => workspaces.flatMap((w) => roles.map((r) => workspaceRoleEntitlement(workspaceRoleResource(w, r), workspaceRoleExclusion(w.id, r, roles))))).flat();
 const workspaceResources = Array.from({ length: 100 }, () => workspaces.map(workspaceResource)).flat();
 
 function median(xs: number[]): number {

@@ -16,6 +16,7 @@ const cfg: ConnectorConfig = {
   file: file!,
   provisioning: false,
   grantPrincipalType: "user",
+  orgRoleProvisioning: false,
   logLevel: "error",
   logFormat: "json",
 };

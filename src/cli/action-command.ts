@@ -13,6 +13,8 @@ export interface ActionResult {
   result: string;
   message: string;
   annotations: Any[];
+  /** `<type>:<id>` of the resource an account creation resulted in (the user, or the invitation). */
+  resource?: string;
 }
 
 /** What each capability is called in the one line a user sees when a type lacks it. */
@@ -46,7 +48,8 @@ export async function actionCommand(cfg: ConnectorConfig, logger: CliLogger, sig
     const account: AccountInfo = { emails: req.email ? [{ address: req.email, primary: true }] : [], login: req.login, profile: req.profile };
     const outcome = await module.accountManager.createAccount(context(), account);
     logger.info("account creation finished", { outcome: outcome.kind });
-    return { result: outcome.kind, message: outcome.message, annotations: outcome.annotations };
+    const rid = outcome.resource?.id;
+    return { result: outcome.kind, message: outcome.message, annotations: outcome.annotations, resource: rid ? `${rid.resourceType}:${rid.resource}` : undefined };
   }
   if (cfg.deleteResource) {
     const { id, resourceType } = cfg.deleteResource;

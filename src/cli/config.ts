@@ -36,6 +36,8 @@ export interface ConnectorConfig extends CommonConfig {
   grantPrincipal?: string;
   grantPrincipalType: string;
   revokeGrant?: string;
+  /** Org roles are provisionable (--org-role-provisioning). */
+  orgRoleProvisioning: boolean;
   createAccount?: { login?: string; email?: string; profile: Record<string, JsonValue>; resourceType?: string };
   deleteResource?: { id: string; resourceType: string };
   rotateCredentials?: { id: string; resourceType: string };
@@ -113,6 +115,7 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     grantPrincipal: optionalString(raw.grantPrincipal),
     grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
     revokeGrant: optionalString(raw.revokeGrant),
+    orgRoleProvisioning: raw.orgRoleProvisioning === true,
     createAccount: createAccountRequest(raw),
     deleteResource: pairedTarget(raw, "delete-resource", "delete-resource-type"),
     rotateCredentials: pairedTarget(raw, "rotate-credentials", "rotate-credentials-type"),

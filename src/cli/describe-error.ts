@@ -4,6 +4,13 @@ import { ConfigurationError } from "../connector/sync-context.js";
 import { ProvisioningPreconditionError, ProvisioningRefusedError } from "../connector/resource-type-module.js";
 import { LangSmithError, PermissionError, redact } from "../langsmith/index.js";
 import { UsageError } from "./config.js";
+import { InvitationIdError } from "../connector/resources/invitation.js";
+import { AccountRequestError, UserIdError } from "../connector/resources/user-lifecycle.js";
+
+/** A create-account or delete request that is unusable as given: bad input (exit 2), nothing was changed. */
+export function isBadLifecycleRequest(err: unknown): err is Error {
+  return err instanceof AccountRequestError || err instanceof InvitationIdError || err instanceof UserIdError;
+}
 
 /** The one line a user sees for a failure: what went wrong and what to do. Always redacted. */
 export function describeError(err: unknown): string {
@@ -21,7 +28,8 @@ export function describeError(err: unknown): string {
     err instanceof C1zError ||
     err instanceof ConfigurationError ||
     err instanceof ProvisioningRefusedError ||
-    err instanceof ProvisioningPreconditionError
+    err instanceof ProvisioningPreconditionError ||
+    isBadLifecycleRequest(err)
   ) {
     return redact(err.message);
   }

@@ -87,6 +87,15 @@ export const FIELDS: FieldSpec[] = [
     choices: ["auto", "platform", "workspace"],
     connector: true,
   },
+  {
+    name: "org-role-provisioning",
+    type: "bool",
+    displayName: "Org role provisioning",
+    description:
+      "Let grants and revokes change members' organization roles (LangSmith keeps exactly one: a grant replaces it, a revoke sets Organization User); off by default, org roles are read-only",
+    default: false,
+    connector: true,
+  },
   // standard Baton flags that apply to this connector
   { name: "file", short: "f", type: "string", displayName: "File", description: "The path to the c1z file to sync with", default: "sync.c1z" },
   {

@@ -4,10 +4,11 @@ import { redact } from "../langsmith/index.js";
 import { type CliLogger, createLogger } from "./logger.js";
 import { UsageError, commonConfig, connectorConfig, oneShotAction, resolveRaw } from "./config.js";
 import { actionCommand } from "./action-command.js";
-import { describeError } from "./describe-error.js";
+import { describeError, isBadLifecycleRequest } from "./describe-error.js";
 import { FIELDS, camel, envName } from "./fields.js";
 import { provisionCommand } from "./provision-command.js";
-import { capabilitiesJson, configSchemaJson } from "./schema-output.js";
+import { capabilitiesJson, configSchemaJson, metadataJson } from "./schema-output.js";
+import { registryFor } from "../connector/registry.js";
 import { formatSyncSummary, syncCommand } from "./sync-command.js";
 import { VERSION } from "./version.js";
 
@@ -39,8 +40,18 @@ function buildProgram(): Command {
   program
     .command("capabilities")
     .description("print the connector's capabilities (JSON)")
-    .action(() => {
-      process.stdout.write(capabilitiesJson());
+    .option("--org-role-provisioning", "show the capabilities with org-role provisioning on ($BATON_ORG_ROLE_PROVISIONING)")
+    .action((_opts: unknown, cmd: Command) => {
+      const on = orgRoleProvisioningSetting(cmd.optsWithGlobals().orgRoleProvisioning === true);
+      process.stdout.write(capabilitiesJson(registryFor({ orgRoleProvisioning: on })));
+    });
+  program
+    .command("metadata")
+    .description("print the connector's metadata (JSON): capabilities and the account-creation form ConductorOne shows")
+    .option("--org-role-provisioning", "show the metadata with org-role provisioning on ($BATON_ORG_ROLE_PROVISIONING)")
+    .action((_opts: unknown, cmd: Command) => {
+      const on = orgRoleProvisioningSetting(cmd.optsWithGlobals().orgRoleProvisioning === true);
+      process.stdout.write(metadataJson(registryFor({ orgRoleProvisioning: on })));
     });
   program
     .command("config")
@@ -72,7 +83,7 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
     const action = oneShotAction(cfg);
     if (action === "--create-account" || action === "--delete-resource" || action === "--rotate-credentials") {
       const done = await actionCommand(cfg, logger);
-      if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl) })}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl), ...(done.resource && { resource: done.resource }) })}\n`);
       else process.stdout.write(`${done.message}\n`);
       return;
     }
@@ -98,7 +109,7 @@ function fail(err: unknown, logger: CliLogger): void {
     process.stderr.write(`baton-langsmith: ${redact(message)}\n`);
     if (logger.level === "debug" && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
   }
-  process.exitCode = err instanceof UsageError || isUnusableFile(err) ? 2 : 1;
+  process.exitCode = err instanceof UsageError || isUnusableFile(err) || isBadLifecycleRequest(err) ? 2 : 1;
 }
 
 /** --file names something this tool cannot use (unwritable target, not a v1 .c1z, damaged copy): bad input, like a UsageError. */
@@ -113,4 +124,13 @@ function pick(flags: Record<string, unknown>): Record<string, unknown> {
     if (flags[key] !== undefined) out[key] = flags[key];
   }
   return out;
+}
+
+/** --org-role-provisioning for the capabilities/metadata subcommands: flag > BATON_ORG_ROLE_PROVISIONING > .baton.yaml > off. */
+function orgRoleProvisioningSetting(flag: boolean | undefined): boolean {
+  try {
+    return resolveRaw(flag ? { orgRoleProvisioning: true } : {}).orgRoleProvisioning === true;
+  } catch {
+    return !!flag;
+  }
 }

@@ -1,6 +1,6 @@
 import { C1zReader } from "../baton/c1z/reader.js";
 import { type Entitlement, resourceId } from "../baton/model.js";
-import { moduleFor } from "../connector/registry.js";
+import { type ResourceTypeRegistry, moduleFor, registryFor } from "../connector/registry.js";
 import { type ActionContext, type ProvisioningOutcome, ProvisioningRefusedError, type ResourceProvisioner } from "../connector/resource-type-module.js";
 import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, UsageError } from "./config.js";
@@ -26,14 +26,14 @@ export async function provisionCommand(cfg: ConnectorConfig, logger: CliLogger, 
       if (!principal) {
         throw new UsageError(`principal ${cfg.grantPrincipalType} "${cfg.grantPrincipal}" is not in ${cfg.file}: check the id (users are keyed by ls_user_id), or run a sync to refresh the file`);
       }
-      const provisioner = provisionerFor(entitlement, "grant");
+      const provisioner = provisionerFor(entitlement, "grant", registryFor(cfg));
       run = (ctx) => provisioner.grant(ctx, principal, entitlement);
     } else {
       const grant = reader.getGrant(cfg.revokeGrant!);
       if (!grant) throw new UsageError(`grant "${cfg.revokeGrant}" is not in ${cfg.file}: check the id, or run a sync to refresh the file`);
       const entitlement = grant.entitlement ? reader.getEntitlement(grant.entitlement.id) : undefined;
       const principal = grant.principal?.id ? reader.getResource(grant.principal.id) : undefined;
-      const provisioner = provisionerFor(entitlement ?? grant.entitlement, "revoke");
+      const provisioner = provisionerFor(entitlement ?? grant.entitlement, "revoke", registryFor(cfg));
       run = (ctx) => provisioner.revoke(ctx, grant, { entitlement, principal });
     }
   } finally {
@@ -45,10 +45,10 @@ export async function provisionCommand(cfg: ConnectorConfig, logger: CliLogger, 
 }
 
 /** The provisioner of the entitlement's resource type; a type without one is refused with its reason. */
-function provisionerFor(entitlement: Entitlement | undefined, action: "grant" | "revoke"): ResourceProvisioner {
+function provisionerFor(entitlement: Entitlement | undefined, action: "grant" | "revoke", registry: ResourceTypeRegistry): ResourceProvisioner {
   const typeId = entitlement?.resource?.id?.resourceType ?? "";
-  const module = moduleFor(typeId);
+  const module = moduleFor(typeId, registry);
   if (module?.provisioner) return module.provisioner;
   if (entitlement && module?.provisioningRefusal) throw new ProvisioningRefusedError(module.provisioningRefusal(action, entitlement));
-  throw new ProvisioningRefusedError(`entitlement ${entitlement?.id ?? "(unknown)"} cannot be provisioned; only workspace_role …:assigned entitlements can`);
+  throw new ProvisioningRefusedError(`entitlement ${entitlement?.id ?? "(unknown)"} cannot be provisioned; only workspace_role …:assigned entitlements (and org_role …:assigned with --org-role-provisioning) can`);
 }

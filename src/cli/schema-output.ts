@@ -6,6 +6,7 @@ import {
   AnySchema,
   ConfigurationSchema,
   ConnectorCapabilitiesSchema,
+  ConnectorMetadataSchema,
   type Field,
   FieldSchema,
   file_c1_config_v1_config,
@@ -13,7 +14,7 @@ import {
   file_c1_connector_v2_connector,
   file_c1_connector_v2_resource,
 } from "../baton/model.js";
-import { connectorCapabilities } from "../connector/capabilities.js";
+import { accountCreationSchema, connectorCapabilities } from "../connector/capabilities.js";
 import { RESOURCE_TYPE_REGISTRY, type ResourceTypeRegistry } from "../connector/registry.js";
 import { FIELDS, type FieldSpec } from "./fields.js";
 
@@ -25,6 +26,18 @@ export function capabilitiesJson(modules: ResourceTypeRegistry = RESOURCE_TYPE_R
   // Go's protojson writes "@type" first; protobuf-es writes it last. Same JSON, upstream's layout.
   const { "@type": typeUrl, ...rest } = JSON.parse(toJsonString(AnySchema, anyPack(ConnectorCapabilitiesSchema, caps), { registry })) as Record<string, unknown>;
   return JSON.stringify({ "@type": typeUrl, ...rest }, null, 2);
+}
+
+/** ConnectorMetadata as GetMetadata would answer it: capabilities and the account-creation form. */
+export function metadataJson(modules: ResourceTypeRegistry = RESOURCE_TYPE_REGISTRY): string {
+  const meta = create(ConnectorMetadataSchema, {
+    displayName: "LangSmith",
+    helpUrl: "https://github.com/conductorone/baton-langsmith",
+    description: "LangSmith organization members, invitations, workspaces and roles",
+    capabilities: connectorCapabilities(modules),
+    accountCreationSchema: accountCreationSchema(modules),
+  });
+  return toJsonString(ConnectorMetadataSchema, meta, { registry, prettySpaces: 2 });
 }
 
 export function configSchemaJson(): string {

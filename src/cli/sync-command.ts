@@ -1,4 +1,5 @@
 import { type SyncSummary, runFullSync } from "../connector/full-sync.js";
+import { registryFor } from "../connector/registry.js";
 import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, checkOutputFile } from "./config.js";
 import type { CliLogger } from "./logger.js";
@@ -35,6 +36,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
         file: cfg.file,
         logger,
         membershipSource: cfg.membershipSource,
+        registry: registryFor(cfg),
         concurrency: Math.max(cfg.maxInFlight, 4),
         onProgress: (p) => {
           keepHeapInBudget();
@@ -69,6 +71,7 @@ export function formatSyncSummary(s: SyncSummary): string {
     `  workspaces       ${by("workspace")}${excluded ? `  (${s.excludedWorkspaces.personal} personal, ${s.excludedWorkspaces.deleted} deleted left out)` : ""}`,
     `  org roles        ${by("org_role")}`,
     `  workspace roles  ${by("workspace_role")}`,
+    `  invitations      ${by("invitation")}  (pending; each holds the roles it brings when accepted)`,
     `  entitlements     ${c.entitlements}`,
     `  grants           ${c.grants}  (${Object.entries(c.grantsByType).map(([t, n]) => `${t} ${n}`).join(", ") || "none"})`,
     `  requests         ${s.requests}  (${s.retries} retried, ${s.rateLimited} rate-limited; memberships from ${s.membershipSource})`,

@@ -1,6 +1,7 @@
 // Every Baton object the connector emits is built here, so the org-wide and the per-workspace membership
 // listings produce byte-identical rows.
 import {
+  type Any,
   ChildResourceTypeSchema,
   EntitlementImmutableSchema,
   type Entitlement,
@@ -18,14 +19,19 @@ import {
   newEntitlement,
   newGrant,
   newResource,
+  type ResourceId,
   resourceId,
   roleTrait,
   userTrait,
 } from "../baton/model.js";
 import { create } from "@bufbuild/protobuf";
 import type { Role, Workspace } from "../langsmith/index.js";
-import { ASSIGNED, MEMBER, ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE, workspaceRoleResourceId } from "./ids.js";
+import { ASSIGNED, INVITATION, MEMBER, ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE, workspaceRoleResourceId } from "./ids.js";
+import { invitationType } from "./resources/invitation-type.js";
 import { userType } from "./resources/user.js";
+
+/** Who can hold LangSmith access: members, and invitations (the access they bring on acceptance). A function: the types live in modules that import this one. */
+const holders = () => [userType, invitationType];
 
 /** The fields of a member that both listings carry. */
 export interface MemberFacts {
@@ -90,48 +96,103 @@ export function workspaceMemberEntitlement(ws: Resource): Entitlement {
   return newEntitlement(ws, MEMBER, "assignment", {
     displayName: `${ws.displayName} member`,
     description: `Member of the LangSmith workspace ${ws.displayName}. Read-only: membership follows the member's workspace role.`,
-    grantableTo: [userType],
+    grantableTo: holders(),
     annotations: [annotation(EntitlementImmutableSchema)],
   });
 }
 
-export function orgRoleEntitlement(role: Resource): Entitlement {
+/**
+ * `exclusion`: the org-role exclusion group annotation. `provisionable`: org-role provisioning is switched on
+ * (otherwise the entitlement is read-only).
+ */
+export function orgRoleEntitlement(role: Resource, exclusion: Any, provisionable: boolean): Entitlement {
   return newEntitlement(role, ASSIGNED, "assignment", {
     displayName: `${role.displayName} role`,
-    description: `Holds the organization role ${role.displayName}. Read-only: LangSmith keeps exactly one org role per member.`,
-    grantableTo: [userType],
-    annotations: [annotation(EntitlementImmutableSchema)],
+    description: provisionable
+      ? `Holds the organization role ${role.displayName}. LangSmith keeps exactly one org role per member: granting replaces the current one; revoking sets Organization User.`
+      : `Holds the organization role ${role.displayName}. Read-only: LangSmith keeps exactly one org role per member (enable --org-role-provisioning to change it).`,
+    grantableTo: holders(),
+    annotations: provisionable ? [exclusion] : [exclusion, annotation(EntitlementImmutableSchema)],
   });
 }
 
-export function workspaceRoleEntitlement(role: Resource): Entitlement {
+export function workspaceRoleEntitlement(role: Resource, exclusion: Any): Entitlement {
   return newEntitlement(role, ASSIGNED, "assignment", {
     displayName: role.displayName,
     description: `Holds the role ${role.displayName}. Granting replaces any other role in that workspace; revoking removes the member from the workspace.`,
-    grantableTo: [userType],
+    grantableTo: holders(),
+    annotations: [exclusion],
   });
 }
 
 // Grants embed only the ids of their entitlement's resource, identical whichever listing they came from.
+// The principal defaults to a user (by ls_user_id); invitations name theirs explicitly.
 
-export function workspaceMemberGrant(workspaceId: string, lsUserId: string): Grant {
-  return grantOn(resourceId(WORKSPACE, workspaceId), MEMBER, lsUserId, true);
+export type Principal = string | ResourceId;
+
+export function workspaceMemberGrant(workspaceId: string, principal: Principal): Grant {
+  return grantOn(resourceId(WORKSPACE, workspaceId), MEMBER, principal, true);
 }
 
-export function workspaceRoleGrant(workspaceId: string, roleId: string, lsUserId: string): Grant {
-  return grantOn(resourceId(WORKSPACE_ROLE, workspaceRoleResourceId(workspaceId, roleId)), ASSIGNED, lsUserId, false);
+export function workspaceRoleGrant(workspaceId: string, roleId: string, principal: Principal): Grant {
+  return grantOn(resourceId(WORKSPACE_ROLE, workspaceRoleResourceId(workspaceId, roleId)), ASSIGNED, principal, false);
 }
 
-export function orgRoleGrant(roleId: string, lsUserId: string): Grant {
-  return grantOn(resourceId(ORG_ROLE, roleId), ASSIGNED, lsUserId, true);
+/** `immutable` unless org-role provisioning is on. */
+export function orgRoleGrant(roleId: string, principal: Principal, immutable = true): Grant {
+  return grantOn(resourceId(ORG_ROLE, roleId), ASSIGNED, principal, immutable);
+}
+
+export function invitationPrincipal(invitationResourceId: string): ResourceId {
+  return resourceId(INVITATION, invitationResourceId);
 }
 
 /** Built once: a sync emits hundreds of thousands of grants, and the annotation is never mutated. */
 const GRANT_IMMUTABLE = annotation(GrantImmutableSchema);
 
-function grantOn(resource: ReturnType<typeof resourceId>, slug: string, lsUserId: string, immutable: boolean): Grant {
+function grantOn(resource: ResourceId, slug: string, principal: Principal, immutable: boolean): Grant {
   const entitlement = { id: entitlementId(resource, slug), resource: create(ResourceSchema, { id: resource }) };
-  return newGrant(entitlement, resourceId(USER, lsUserId), immutable ? { annotations: [GRANT_IMMUTABLE] } : undefined);
+  const who = typeof principal === "string" ? resourceId(USER, principal) : principal;
+  return newGrant(entitlement, who, immutable ? { annotations: [GRANT_IMMUTABLE] } : undefined);
+}
+
+/** The facts of a pending invitation a reviewer needs. LangSmith's rows name no inviter, so none is shown. */
+export interface InvitationFacts {
+  /** The invitation resource id (see ids.ts). */
+  id: string;
+  pendingId: string;
+  email: string;
+  createdAt?: string;
+  /** Set for a workspace invitation of someone already in the org. */
+  workspaceId?: string;
+  lsUserId?: string;
+}
+
+export function invitationResource(f: InvitationFacts): Resource {
+  const profile = compact({
+    email: f.email,
+    pending_id: f.pendingId,
+    kind: f.workspaceId ? "workspace" : "organization",
+    invited_at: f.createdAt,
+    workspace_id: f.workspaceId,
+    ls_user_id: f.lsUserId,
+  });
+  const createdAt = toWholeSecond(f.createdAt);
+  return newResource(resourceId(INVITATION, f.id), f.email, {
+    profile,
+    createdAt,
+    annotations: [
+      userTrait({
+        emails: [{ address: f.email, primary: true }],
+        login: f.email,
+        // Neither enabled nor disabled: nobody can sign in with an invitation.
+        status: UserTrait_Status_Status.UNSPECIFIED,
+        accountType: UserTrait_AccountType.HUMAN,
+        profile,
+        createdAt,
+      }),
+    ],
+  });
 }
 
 function roleProfile(r: Role): Record<string, JsonValue> {

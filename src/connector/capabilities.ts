@@ -8,6 +8,12 @@ import {
   ConnectorCapabilitiesSchema,
   ResourceTypeCapabilitySchema,
   ResourceType_Trait,
+  CapabilityDetailCredentialOption,
+  type ConnectorAccountCreationSchema,
+  ConnectorAccountCreationSchemaSchema,
+  type ConnectorAccountCreationSchema_Field,
+  ConnectorAccountCreationSchema_FieldSchema,
+  CredentialDetailsSchema,
 } from "../baton/model.js";
 import type { ResourceTypeModule } from "./resource-type-module.js";
 import { RESOURCE_TYPE_REGISTRY, type ResourceTypeRegistry } from "./registry.js";
@@ -32,5 +38,37 @@ export function connectorCapabilities(registry: ResourceTypeRegistry = RESOURCE_
     for (const c of capabilities) union.add(c);
     return create(ResourceTypeCapabilitySchema, { resourceType: m.resourceType, capabilities, permissions: create(CapabilityPermissionsSchema) });
   });
-  return create(ConnectorCapabilitiesSchema, { resourceTypeCapabilities, connectorCapabilities: [...union].sort((a, b) => a - b) });
+  // Account creation invites the person: there is never a password to set or send.
+  const credentialDetails = modules.some((m) => m.accountManager)
+    ? create(CredentialDetailsSchema, {
+        capabilityAccountProvisioning: {
+          supportedCredentialOptions: [CapabilityDetailCredentialOption.NO_PASSWORD],
+          preferredCredentialOption: CapabilityDetailCredentialOption.NO_PASSWORD,
+        },
+      })
+    : undefined;
+  return create(ConnectorCapabilitiesSchema, { resourceTypeCapabilities, connectorCapabilities: [...union].sort((a, b) => a - b), credentialDetails });
+}
+
+/** The account-creation form (Baton's ConnectorAccountCreationSchema) of the type that creates accounts. */
+export function accountCreationSchema(registry: ResourceTypeRegistry = RESOURCE_TYPE_REGISTRY): ConnectorAccountCreationSchema | undefined {
+  const manager = registry.find((m) => m.accountManager)?.accountManager;
+  if (!manager) return undefined;
+  const fieldMap: Record<string, ConnectorAccountCreationSchema_Field> = {};
+  manager.accountCreationSchema.fields.forEach((f, order) => {
+    fieldMap[f.name] = create(ConnectorAccountCreationSchema_FieldSchema, {
+      displayName: f.displayName,
+      required: f.required,
+      description: f.description,
+      placeholder: f.placeholder ?? "",
+      order,
+      field:
+        f.kind === "string_list"
+          ? { case: "stringListField", value: {} }
+          : f.kind === "bool"
+            ? { case: "boolField", value: {} }
+            : { case: "stringField", value: {} },
+    });
+  });
+  return create(ConnectorAccountCreationSchemaSchema, { fieldMap });
 }

@@ -2,8 +2,10 @@
 // sync plan, the `capabilities` output and the one-shot actions all follow this list.
 import type { ResourceSyncer } from "../baton/sync/types.js";
 import type { LangSmithClient, Logger } from "../langsmith/index.js";
+import { ORG_ROLE } from "./ids.js";
 import type { ResourceTypeModule } from "./resource-type-module.js";
-import { orgRoleModule } from "./resources/org-role.js";
+import { invitationModule } from "./resources/invitation.js";
+import { orgRoleModule, orgRoleProvisioningModule } from "./resources/org-role.js";
 import { userModule } from "./resources/user.js";
 import { workspaceRoleModule } from "./resources/workspace-role.js";
 import { workspaceModule } from "./resources/workspace.js";
@@ -17,7 +19,14 @@ export const RESOURCE_TYPE_REGISTRY: ResourceTypeRegistry = [
   orgRoleModule,
   userModule,
   workspaceRoleModule,
+  invitationModule,
 ];
+
+/** The registry for the connector's settings: org roles become provisionable with --org-role-provisioning. */
+export function registryFor(opts: { orgRoleProvisioning?: boolean }): ResourceTypeRegistry {
+  if (!opts.orgRoleProvisioning) return RESOURCE_TYPE_REGISTRY;
+  return RESOURCE_TYPE_REGISTRY.map((m) => (m === orgRoleModule ? orgRoleProvisioningModule : m));
+}
 
 /** The module of a resource type id, or undefined when the registry has none. */
 export function moduleFor(resourceTypeId: string, registry: ResourceTypeRegistry = RESOURCE_TYPE_REGISTRY): ResourceTypeModule | undefined {
@@ -39,7 +48,10 @@ export interface SyncPlanOptions {
 
 /** Fresh syncers (with fresh per-sync state) for one sync run; the catalog is shared, so nothing is fetched twice. */
 export function createSyncPlan(client: LangSmithClient, opts: SyncPlanOptions): SyncPlan {
-  const context = new SyncContext(client, opts.membershipSource ?? "auto", opts.logger, opts.signal);
-  const syncers = (opts.registry ?? RESOURCE_TYPE_REGISTRY).map((m) => m.syncer(context));
+  const registry = opts.registry ?? RESOURCE_TYPE_REGISTRY;
+  // Org-role entitlements and grants are written as writable exactly when the registry can provision them.
+  const orgRoleProvisioning = !!moduleFor(ORG_ROLE, registry)?.provisioner;
+  const context = new SyncContext(client, opts.membershipSource ?? "auto", opts.logger, opts.signal, { orgRoleProvisioning });
+  const syncers = registry.map((m) => m.syncer(context));
   return { syncers, context };
 }

@@ -42,13 +42,19 @@ export class SyncContext {
   private firstPlatformPageTaken = false;
   private readonly guards = new Map<string, OffsetPageGuard<{ identityId: string }>>();
 
+  /** Org-role grants and entitlements are writable (--org-role-provisioning); otherwise read-only. */
+  readonly orgRoleProvisioning: boolean;
+
   constructor(
     readonly client: LangSmithClient,
     readonly membershipSourceOption: MembershipSourceOption,
     readonly logger: Logger,
     /** Cancels the run: every request the syncers make carries it. */
     readonly signal?: AbortSignal,
-  ) {}
+    opts: { orgRoleProvisioning?: boolean } = {},
+  ) {
+    this.orgRoleProvisioning = opts.orgRoleProvisioning ?? false;
+  }
 
   catalog(): Promise<Catalog> {
     this.catalogPromise ??= this.loadCatalog();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
-import { API_PATHS, workspaceMemberPath } from "./paths.js";
+import { API_PATHS, orgInvitePath, orgMemberPath, workspaceInvitePath, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import type { Clock } from "../common/clock.js";
 import { RequestLimiter } from "./limiter.js";
@@ -60,6 +60,15 @@ export interface AddWorkspaceMemberInput {
   orgIdentityId?: string;
   lsUserId?: string;
   roleId: string;
+}
+
+export interface InviteInput {
+  email: string;
+  /** Org role; LangSmith's default when omitted is undocumented, so callers always send one. */
+  roleId: string;
+  /** Workspaces joined on acceptance, all with `workspaceRoleId`. */
+  workspaceIds?: string[];
+  workspaceRoleId?: string;
 }
 
 /**
@@ -150,11 +159,11 @@ export class LangSmithClient {
     return { items: data.map(toOrgMember), total: totalOf(headers) };
   }
 
-  async listOrgPendingPage(p: PageParams = {}): Promise<Page<PendingInvite>> {
+  async listOrgPendingPage(p: PageParams & { emails?: string[] } = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
       path: API_PATHS.orgMembersPending,
-      query: pageQuery(p),
+      query: { ...pageQuery(p), emails: p.emails },
       schema: z.array(s.pendingSchema),
       signal: p.signal,
     });
@@ -243,6 +252,42 @@ export class LangSmithClient {
     });
   }
 
+  // ---- invitations and org membership (writes need organization:manage) ------------------------
+
+  /** Invites one person to the org. Returns the pending invitation. */
+  async inviteOrgMember(input: InviteInput, opts: RequestOptions = {}): Promise<PendingInvite> {
+    const body: Record<string, unknown> = { email: input.email, role_id: input.roleId };
+    if (input.workspaceIds?.length) {
+      body.workspace_ids = input.workspaceIds;
+      if (input.workspaceRoleId) body.workspace_role_id = input.workspaceRoleId;
+    }
+    const { data } = await this.http.call({ method: "POST", path: API_PATHS.orgMembers, body, schema: s.pendingSchema, signal: opts.signal });
+    return toPending(data);
+  }
+
+  /** Replaces an active member's single org role. `identityId` is the org identity id. */
+  async setOrgMemberRole(identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "PATCH", path: orgMemberPath(identityId), body: { role_id: roleId }, schema: s.anyBody, signal: opts.signal });
+  }
+
+  /** Removes an active member from the org; LangSmith ends their workspace memberships with it. */
+  async removeOrgMember(identityId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: orgMemberPath(identityId), schema: s.anyBody, signal: opts.signal });
+  }
+
+  /** Changes the org role a pending invitation brings. */
+  async setOrgInviteRole(pendingId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "PATCH", path: orgInvitePath(pendingId), body: { role_id: roleId }, schema: s.anyBody, signal: opts.signal });
+  }
+
+  async cancelOrgInvite(pendingId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: orgInvitePath(pendingId), schema: s.anyBody, signal: opts.signal });
+  }
+
+  async cancelWorkspaceInvite(workspaceId: string, pendingId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: workspaceInvitePath(pendingId), tenantId: workspaceId, schema: s.anyBody, signal: opts.signal });
+  }
+
   // ---- keys ----------------------------------------------------------------------------------
 
   async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
@@ -263,10 +308,24 @@ export class LangSmithClient {
 
   // ---- whole-listing helpers -----------------------------------------------------------------
 
-  iterateOrgMembers(opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
+  iterateOrgMembers(opts: { lsUserIds?: string[]; emails?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: API_PATHS.orgMembersActive },
+    });
+  }
+
+  iterateOrgPending(opts: { emails?: string[] } & RequestOptions = {}): AsyncGenerator<PendingInvite[]> {
+    return paginate((limit, offset) => this.listOrgPendingPage({ limit, offset, ...opts }), {
+      idOf: (p) => p.id,
+      where: { method: "GET", path: API_PATHS.orgMembersPending },
+    });
+  }
+
+  iterateWorkspacePending(workspaceId: string, opts: RequestOptions = {}): AsyncGenerator<PendingInvite[]> {
+    return paginate((limit, offset) => this.listWorkspacePendingPage(workspaceId, { limit, offset, ...opts }), {
+      idOf: (p) => p.id,
+      where: { method: "GET", path: API_PATHS.workspaceMembersPending, tenantId: workspaceId },
     });
   }
 
@@ -315,7 +374,16 @@ function toWorkspaceMember(m: z.infer<typeof s.workspaceMemberSchema>, workspace
 }
 
 function toPending(p: z.infer<typeof s.pendingSchema>): PendingInvite {
-  return { id: p.id, email: p.email, roleId: orNone(p.role_id) };
+  return {
+    id: p.id,
+    email: p.email,
+    // Org invites carry their org role in role_id (org_role_id as a fallback); workspace rows their workspace role.
+    roleId: orNone(p.role_id) ?? (orNone(p.tenant_id) ? undefined : orNone(p.org_role_id)),
+    workspaceIds: (p.workspace_ids ?? []).filter((w) => w !== ""),
+    workspaceRoleId: orNone(p.workspace_role_id),
+    workspaceId: orNone(p.tenant_id),
+    createdAt: orNone(p.created_at),
+  };
 }
 
 function toPlatformMember(m: z.infer<typeof s.platformMemberSchema>): PlatformMember {

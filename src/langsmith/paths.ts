@@ -4,6 +4,8 @@ export const API_PATHS = {
   organization: "/api/v1/orgs/current",
   roles: "/api/v1/orgs/current/roles",
   workspaces: "/api/v1/workspaces",
+  /** POST invites one person to the org. */
+  orgMembers: "/api/v1/orgs/current/members",
   orgMembersActive: "/api/v1/orgs/current/members/active",
   orgMembersPending: "/api/v1/orgs/current/members/pending",
   /** The org-wide listing with each member's workspace roles (LangSmith's Go platform service, always under /api). */
@@ -18,4 +20,19 @@ export const API_PATHS = {
 /** One workspace member (PATCH to change the role, DELETE to remove), by workspace identity id. */
 export function workspaceMemberPath(identityId: string): string {
   return `${API_PATHS.workspaceMembers}/${encodeURIComponent(identityId)}`;
+}
+
+/** One org member (PATCH to change the org role, DELETE to remove from the org), by org identity id. */
+export function orgMemberPath(orgIdentityId: string): string {
+  return `${API_PATHS.orgMembers}/${encodeURIComponent(orgIdentityId)}`;
+}
+
+/** One pending org invitation (PATCH to change its org role, DELETE to cancel), by pending id. */
+export function orgInvitePath(pendingId: string): string {
+  return `${API_PATHS.orgMembers}/${encodeURIComponent(pendingId)}/pending`;
+}
+
+/** One pending workspace invitation (DELETE to cancel, with X-Tenant-Id), by that workspace's pending id. */
+export function workspaceInvitePath(pendingId: string): string {
+  return `${workspaceMemberPath(pendingId)}/pending`;
 }

@@ -55,7 +55,10 @@ export const pendingSchema = z.object({
   id,
   email: z.string(),
   role_id: optionalString,
+  org_role_id: optionalString,
   tenant_id: optionalString,
+  workspace_ids: z.array(z.string()).nullish(),
+  workspace_role_id: optionalString,
   created_at: optionalString,
 });
 

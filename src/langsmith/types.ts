@@ -47,10 +47,19 @@ export interface WorkspaceMember {
   roleId?: string;
 }
 
+/**
+ * A pending invitation row. Org rows: `roleId` is the org role, with the workspaces it joins on acceptance
+ * (`workspaceIds`, all with `workspaceRoleId`). Workspace rows: `roleId` is the workspace role and
+ * `workspaceId` the workspace. Its `id` is a pending id (neither an org nor a workspace identity id).
+ */
 export interface PendingInvite {
   id: string;
   email: string;
   roleId?: string;
+  workspaceIds: string[];
+  workspaceRoleId?: string;
+  workspaceId?: string;
+  createdAt?: string;
 }
 
 /** A row of the org-wide platform listing: the member and every workspace role they hold. */

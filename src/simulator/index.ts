@@ -23,6 +23,7 @@ export type {
   RoleInfo,
   SimulatorState,
   WorkspaceInfo,
+  WorkspaceInviteInfo,
   WorkspaceMemberInfo,
 } from "./state.js";
 export type { FailRule } from "./server.js";

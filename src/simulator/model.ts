@@ -76,7 +76,13 @@ export interface Invite {
 export interface WorkspacePending {
   /** Workspace pending identity id (distinct from the org pending id). */
   id: string;
-  invite: Invite;
+  /** The org invite this row is part of; null for a workspace invite of someone already in the org. */
+  invite: Invite | null;
+  /** The invited org member when `invite` is null. */
+  member: User | null;
+  email: string;
+  /** The workspace role the invitee gets on acceptance. */
+  role: Role;
   ws: Workspace;
   createdAt: number;
 }

@@ -290,7 +290,7 @@ export function generateOrg(opts: GenerateOptions): { store: OrgStore; keys: Gen
       userId: rng.chance(0.1) ? rng.uuid() : null,
     };
     for (const ws of targets) {
-      const p: WorkspacePending = { id: rng.uuid(), invite: inv, ws, createdAt };
+      const p: WorkspacePending = { id: rng.uuid(), invite: inv, member: null, email: inv.email, role: inv.workspaceRole ?? R.WORKSPACE_VIEWER, ws, createdAt };
       inv.workspaces.push(p);
     }
     store.putInvite(inv);

@@ -122,25 +122,24 @@ export function orgPendingRow(store: OrgStore, inv: Invite, style: RoleNameStyle
 }
 
 export function workspacePendingRow(store: OrgStore, p: WorkspacePending, style: RoleNameStyle): Record<string, unknown> {
-  const inv = p.invite;
-  const wsRole = inv.workspaceRole ?? store.builtin.WORKSPACE_VIEWER;
+  const orgRole = p.invite?.orgRole ?? p.member?.orgRole ?? null;
   return {
-    email: inv.email,
+    email: p.email,
     read_only: false,
-    role_id: wsRole.id,
+    role_id: p.role.id,
     workspace_ids: null,
     workspace_role_id: null,
     password: null,
     full_name: null,
     access_scope: "workspace",
     id: p.id,
-    user_id: inv.userId,
+    user_id: p.invite ? p.invite.userId : p.member?.userId ?? null,
     tenant_id: p.ws.id,
     organization_id: store.id,
     created_at: isoMicros(p.createdAt),
-    role_name: roleName(wsRole, style),
-    org_role_id: inv.orgRole.id,
-    org_role_name: roleName(inv.orgRole, style),
+    role_name: roleName(p.role, style),
+    org_role_id: orgRole?.id ?? null,
+    org_role_name: roleName(orgRole, style),
   };
 }
 
@@ -248,10 +247,7 @@ export function platformMemberRow(
     scim_groups: [],
     workspace_memberships: inv.workspaces
       .filter((p) => !p.ws.isDeleted && visible(p.ws))
-      .map((p) => {
-        const role = inv.workspaceRole;
-        return { workspace_id: p.ws.id, workspace_name: p.ws.displayName, role_id: role?.id ?? "", role_name: roleName(role, style) ?? "" };
-      }),
+      .map((p) => ({ workspace_id: p.ws.id, workspace_name: p.ws.displayName, role_id: p.role.id, role_name: roleName(p.role, style) ?? "" })),
   };
 }
 

@@ -2,7 +2,7 @@
  * The in-process view tests use to arrange and check a simulated org
  * (`SimulatorState`), and the ground truth a correct sync must reproduce.
  */
-import { isoMicros, type Membership, type Role, type User } from "./model.js";
+import { isoMicros, type Invite, type Membership, type Role, type User, type WorkspacePending } from "./model.js";
 import type { OrgStore } from "./store.js";
 
 export interface RoleInfo {
@@ -51,6 +51,18 @@ export interface PendingInviteInfo {
   createdAt: string;
 }
 
+/** A pending workspace invitation (part of an org invite, or for someone already in the org). */
+export interface WorkspaceInviteInfo {
+  id: string;
+  workspaceId: string;
+  email: string;
+  roleId: string;
+  /** The org invite it is part of, or null. */
+  orgInviteId: string | null;
+  /** The invited org member's ls_user_id when it is not part of an org invite. */
+  lsUserId: string | null;
+}
+
 export interface SimulatorState {
   readonly orgId: string;
   roles(): RoleInfo[];
@@ -69,6 +81,19 @@ export interface SimulatorState {
   /** Adds, changes (roleId) or removes (null) a workspace membership. */
   setWorkspaceRole(workspaceId: string, lsUserId: string, roleId: string | null): WorkspaceMemberInfo | null;
   disableUser(lsUserId: string, disabled?: boolean): void;
+  /** Invites someone to the org (as POST /orgs/current/members would). */
+  invite(input: { email: string; orgRoleName?: string; workspaceIds?: string[]; workspaceRoleName?: string }): PendingInviteInfo;
+  /**
+   * Test hook, not an API LangSmith offers a service key: the invitee (by pending id or email) accepts and
+   * becomes an active member with the invite's org role and workspace roles.
+   */
+  acceptInvite(idOrEmail: string, name?: string): OrgMemberInfo;
+  /** Pending workspace invites of a workspace (org invites' rows and invites of existing members). */
+  workspaceInvites(workspaceId: string): WorkspaceInviteInfo[];
+  /** A pending workspace invite for an existing org member. */
+  inviteMemberToWorkspace(workspaceId: string, lsUserId: string, roleId: string): WorkspaceInviteInfo;
+  /** Test hook: the member accepts a workspace invite. */
+  acceptWorkspaceInvite(workspaceId: string, pendingId: string): WorkspaceMemberInfo;
 }
 
 /** A user as the ground truth lists them: exactly the active org member's facts. */
@@ -84,6 +109,10 @@ export interface GroundTruth {
   /** Memberships in synced workspaces only. */
   workspaceMemberships: Array<{ workspaceId: string; lsUserId: string; roleId: string; workspaceIdentityId: string }>;
   pendingInvites: number;
+  /** Org invites with the access each brings (in synced workspaces). */
+  invitations: Array<{ id: string; email: string; orgRoleId: string; workspaceRoles: Array<{ workspaceId: string; roleId: string }> }>;
+  /** Pending workspace invites of people already in the org (synced workspaces). */
+  memberWorkspaceInvites: Array<{ id: string; workspaceId: string; lsUserId: string; roleId: string }>;
   excludedWorkspaces: { personal: number; deleted: number };
   counts: {
     users: number;
@@ -113,6 +142,21 @@ function memberInfo(u: User): OrgMemberInfo {
     orgRoleId: u.orgRole.id,
     createdAt: isoMicros(u.createdAt),
   };
+}
+
+function inviteInfo(i: Invite): PendingInviteInfo {
+  return {
+    id: i.id,
+    email: i.email,
+    orgRoleId: i.orgRole.id,
+    workspaceIds: i.workspaces.map((p) => p.ws.id),
+    workspaceRoleId: i.workspaceRole?.id ?? null,
+    createdAt: isoMicros(i.createdAt),
+  };
+}
+
+function wsInviteInfo(p: WorkspacePending): WorkspaceInviteInfo {
+  return { id: p.id, workspaceId: p.ws.id, email: p.email, roleId: p.role.id, orgInviteId: p.invite?.id ?? null, lsUserId: p.member?.lsUserId ?? null };
 }
 
 function wsMemberInfo(m: Membership): WorkspaceMemberInfo {
@@ -148,15 +192,7 @@ export function createState(store: OrgStore): SimulatorState {
       if (!ws) throw new Error(`unknown workspace ${workspaceId}`);
       return ws.members.map(wsMemberInfo);
     },
-    pendingInvites: () =>
-      store.invites.map((i) => ({
-        id: i.id,
-        email: i.email,
-        orgRoleId: i.orgRole.id,
-        workspaceIds: i.workspaces.map((p) => p.ws.id),
-        workspaceRoleId: i.workspaceRole?.id ?? null,
-        createdAt: isoMicros(i.createdAt),
-      })),
+    pendingInvites: () => store.invites.map(inviteInfo),
     addOrgMember: ({ email, name, orgRoleName, disabled }) => {
       if (store.usersByEmail.has(email.toLowerCase())) throw new Error(`${email} is already an org member`);
       const orgRole = store.roleByName(orgRoleName ?? "ORGANIZATION_USER");
@@ -189,6 +225,42 @@ export function createState(store: OrgStore): SimulatorState {
     disableUser: (lsUserId, disabled = true) => {
       userOf(lsUserId).disabled = disabled;
     },
+    invite: ({ email, orgRoleName, workspaceIds, workspaceRoleName }) => {
+      if (store.usersByEmail.has(email.toLowerCase()) || store.inviteByEmail(email)) throw new Error(`${email} is already a member or invited`);
+      const orgRole = store.roleByName(orgRoleName ?? "ORGANIZATION_USER");
+      if (!orgRole || orgRole.accessScope !== "organization") throw new Error(`not an organization role: ${orgRoleName}`);
+      const workspaceRole = workspaceRoleName ? store.roleByName(workspaceRoleName) ?? null : null;
+      if (workspaceRoleName && workspaceRole?.accessScope !== "workspace") throw new Error(`not a workspace role: ${workspaceRoleName}`);
+      const workspaces = (workspaceIds ?? []).map((id) => {
+        const ws = store.workspacesById.get(id);
+        if (!ws) throw new Error(`unknown workspace ${id}`);
+        return ws;
+      });
+      return inviteInfo(store.createInvite({ email, orgRole, workspaces, workspaceRole }));
+    },
+    acceptInvite: (idOrEmail, name) => {
+      const inv = store.invitesById.get(idOrEmail) ?? store.inviteByEmail(idOrEmail);
+      if (!inv) throw new Error(`no pending invite ${idOrEmail}`);
+      return memberInfo(store.acceptInvite(inv, name ?? inv.email.split("@")[0]!));
+    },
+    workspaceInvites: (workspaceId) => {
+      const ws = store.workspacesById.get(workspaceId);
+      if (!ws) throw new Error(`unknown workspace ${workspaceId}`);
+      return ws.pending.map(wsInviteInfo);
+    },
+    inviteMemberToWorkspace: (workspaceId, lsUserId, roleId) => {
+      const ws = store.workspacesById.get(workspaceId);
+      if (!ws) throw new Error(`unknown workspace ${workspaceId}`);
+      const role = store.rolesById.get(roleId);
+      if (!role || role.accessScope !== "workspace") throw new Error(`not a workspace role: ${roleId}`);
+      return wsInviteInfo(store.createWorkspaceInvite(ws, userOf(lsUserId), role));
+    },
+    acceptWorkspaceInvite: (workspaceId, pendingId) => {
+      const ws = store.workspacesById.get(workspaceId);
+      const p = ws?.pending.find((x) => x.id === pendingId);
+      if (!p) throw new Error(`no pending workspace invite ${pendingId} in ${workspaceId}`);
+      return wsMemberInfo(store.acceptWorkspaceInvite(p));
+    },
   };
   return state;
 }
@@ -219,6 +291,13 @@ export function groundTruth(store: OrgStore): GroundTruth {
     roles,
     workspaceMemberships,
     pendingInvites: store.invites.length,
+    invitations: store.invites.map((i) => ({
+      id: i.id,
+      email: i.email,
+      orgRoleId: i.orgRole.id,
+      workspaceRoles: i.workspaces.filter((p) => !p.ws.isDeleted && !p.ws.isPersonal).map((p) => ({ workspaceId: p.ws.id, roleId: p.role.id })),
+    })),
+    memberWorkspaceInvites: synced.flatMap((ws) => ws.pending.filter((p) => p.member).map((p) => ({ id: p.id, workspaceId: ws.id, lsUserId: p.member!.lsUserId, roleId: p.role.id }))),
     excludedWorkspaces: {
       personal: store.workspaces.filter((ws) => ws.isPersonal && !ws.isDeleted).length,
       deleted: store.workspaces.filter((ws) => ws.isDeleted).length,

@@ -13,6 +13,7 @@ import {
   type Role,
   type User,
   type Workspace,
+  type WorkspacePending,
 } from "./model.js";
 
 type Sortable = { createdAt: number; id: string };
@@ -214,9 +215,10 @@ export class OrgStore {
     return user;
   }
 
-  /** Removes an org member; cascades to their workspace identities (their PATs stop working). */
+  /** Removes an org member; cascades to their workspace identities and workspace invites (their PATs stop working). */
   removeUser(user: User): void {
     for (const m of [...user.memberships]) this.removeMembership(m);
+    for (const ws of this.workspaces) for (const p of ws.pending.filter((x) => x.member === user)) this.removeWorkspacePending(p);
     sortedRemove(this.users, user);
     sortedRemove(this.platformRows, user);
     this.usersByIdentity.delete(user.id);
@@ -237,5 +239,69 @@ export class OrgStore {
     const i = m.user.memberships.indexOf(m);
     if (i >= 0) m.user.memberships.splice(i, 1);
     this.membershipsById.delete(m.id);
+  }
+
+  // ---- invitations ------------------------------------------------------------
+
+  inviteByEmail(email: string): Invite | undefined {
+    const e = email.toLowerCase();
+    return this.invites.find((i) => i.email.toLowerCase() === e);
+  }
+
+  /** An org invite, pending in each workspace it names with `workspaceRole` (Viewer when none is given). */
+  createInvite(input: { email: string; orgRole: Role; workspaces: Workspace[]; workspaceRole: Role | null }): Invite {
+    const createdAt = this.nowMicros();
+    const inv: Invite = { id: this.newId(), email: input.email, orgRole: input.orgRole, workspaceRole: input.workspaceRole, workspaces: [], createdAt, userId: null };
+    const role = input.workspaceRole ?? this.builtin.WORKSPACE_VIEWER;
+    for (const ws of input.workspaces) inv.workspaces.push({ id: this.newId(), invite: inv, member: null, email: inv.email, role, ws, createdAt });
+    this.putInvite(inv);
+    return inv;
+  }
+
+  /** Cancels an org invite and its workspace rows. */
+  removeInvite(inv: Invite): void {
+    for (const p of inv.workspaces) sortedRemove(p.ws.pending, p);
+    sortedRemove(this.invites, inv);
+    sortedRemove(this.platformRows, inv);
+    this.invitesById.delete(inv.id);
+  }
+
+  /** A workspace invite for someone already in the org. */
+  createWorkspaceInvite(ws: Workspace, member: User, role: Role): WorkspacePending {
+    const p: WorkspacePending = { id: this.newId(), invite: null, member, email: member.email, role, ws, createdAt: this.nowMicros() };
+    sortedInsert(ws.pending, p);
+    return p;
+  }
+
+  removeWorkspacePending(p: WorkspacePending): void {
+    sortedRemove(p.ws.pending, p);
+    if (p.invite) {
+      const i = p.invite.workspaces.indexOf(p);
+      if (i >= 0) p.invite.workspaces.splice(i, 1);
+    }
+  }
+
+  /** The invitee accepts: the invite goes, an active member with its org role and workspace roles appears. */
+  acceptInvite(inv: Invite, name: string): User {
+    this.removeInvite(inv);
+    const user = this.createUser({ email: inv.email, name, orgRole: inv.orgRole });
+    for (const p of inv.workspaces) if (!p.ws.isDeleted) this.addMembership(p.ws, user, p.role);
+    return user;
+  }
+
+  /** An existing member accepts a workspace invite. */
+  acceptWorkspaceInvite(p: WorkspacePending): Membership {
+    if (!p.member) throw new Error("not a workspace invite of an org member");
+    this.removeWorkspacePending(p);
+    const existing = this.membershipOf(p.ws, p.member);
+    if (existing) {
+      existing.role = p.role;
+      return existing;
+    }
+    return this.addMembership(p.ws, p.member, p.role);
+  }
+
+  orgAdminCount(): number {
+    return this.users.filter((u) => this.isOrgAdmin(u)).length;
   }
 }

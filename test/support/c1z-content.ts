@@ -73,13 +73,28 @@ export function expectedContent(truth: GroundTruth) {
     grants.add(`workspace:${m.workspaceId}:member:user:${m.lsUserId}`);
     grants.add(`workspace_role:${m.workspaceId}:${m.roleId}:assigned:user:${m.lsUserId}`);
   }
+  // Invitations hold the access they bring on acceptance.
+  for (const inv of truth.invitations) {
+    resources.add(`invitation:${inv.id}`);
+    grants.add(`org_role:${inv.orgRoleId}:assigned:invitation:${inv.id}`);
+    for (const w of inv.workspaceRoles) {
+      grants.add(`workspace:${w.workspaceId}:member:invitation:${inv.id}`);
+      grants.add(`workspace_role:${w.workspaceId}:${w.roleId}:assigned:invitation:${inv.id}`);
+    }
+  }
+  for (const inv of truth.memberWorkspaceInvites) {
+    const id = `${inv.workspaceId}:${inv.id}`;
+    resources.add(`invitation:${id}`);
+    grants.add(`workspace:${inv.workspaceId}:member:invitation:${id}`);
+    grants.add(`workspace_role:${inv.workspaceId}:${inv.roleId}:assigned:invitation:${id}`);
+  }
   return { resources, entitlements, grants };
 }
 
 export function assertMatchesTruth(content: C1zContent, sim: Simulator): void {
   const truth = sim.truth();
   const expected = expectedContent(truth);
-  assert.deepEqual(content.resourceTypes, ["org_role", "user", "workspace", "workspace_role"]);
+  assert.deepEqual(content.resourceTypes, ["invitation", "org_role", "user", "workspace", "workspace_role"]);
   assert.deepEqual(setDiff(new Set(content.resources.keys()), expected.resources), { missing: [], extra: [] }, "resources");
   assert.deepEqual(setDiff(content.entitlements, expected.entitlements), { missing: [], extra: [] }, "entitlements");
   assert.deepEqual(setDiff(content.grants, expected.grants), { missing: [], extra: [] }, "grants");
@@ -91,7 +106,9 @@ export function assertMatchesTruth(content: C1zContent, sim: Simulator): void {
   }
   const pendingEmails = new Set(sim.state.pendingInvites().map((p) => p.email));
   assert.ok(pendingEmails.size > 0, "the org has pending invites to leave out");
-  for (const r of content.resources.values()) assert.ok(!r.login || !pendingEmails.has(r.login), `pending invite ${r.login} synced as a user`);
+  for (const [key, r] of content.resources) {
+    if (key.startsWith("user:")) assert.ok(!r.login || !pendingEmails.has(r.login), `pending invite ${r.login} synced as a user`);
+  }
 }
 
 function setDiff(actual: Set<string>, expected: Set<string>) {

@@ -1,7 +1,9 @@
 import { type Entitlement, type Resource, ResourceType_Trait, newResourceType } from "../../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
 import { orgRoleEntitlement, orgRoleResource } from "../builders.js";
+import { orgRoleExclusion } from "../exclusion-groups.js";
 import { ORG_ROLE } from "../ids.js";
+import { orgRoleProvisioner } from "./org-role-provisioner.js";
 import type { ResourceTypeModule } from "../resource-type-module.js";
 import type { SyncContext } from "../sync-context.js";
 
@@ -21,7 +23,10 @@ export class OrgRoleSyncer implements ResourceSyncer {
   }
 
   async entitlements(resource: Resource): Promise<PageResult<Entitlement>> {
-    return { items: [orgRoleEntitlement(resource)] };
+    const catalog = await this.ctx.catalog();
+    const role = catalog.rolesById.get(resource.id!.resource);
+    if (!role) throw new Error(`org role ${resource.id!.resource} vanished from the catalog`);
+    return { items: [orgRoleEntitlement(resource, orgRoleExclusion(role, catalog.orgRoles), this.ctx.orgRoleProvisioning)] };
   }
 
   async grants(): Promise<PageResult<never>> {
@@ -33,5 +38,12 @@ export const orgRoleModule: ResourceTypeModule = {
   resourceType: orgRoleType,
   syncer: (ctx) => new OrgRoleSyncer(ctx),
   provisioningRefusal: (action) =>
-    `organization roles are read-only in this connector: LangSmith keeps exactly one org role per member and replaces it on every change, so a ${action} cannot be undone cleanly; change it in LangSmith's organization settings`,
+    `organization roles are read-only unless --org-role-provisioning is set: LangSmith keeps exactly one org role per member, so a ${action} replaces (or falls back to) another role; add --org-role-provisioning to allow it, or change it in LangSmith's organization settings`,
+};
+
+/** With --org-role-provisioning: the same type, whose grants change the holder's single org role. */
+export const orgRoleProvisioningModule: ResourceTypeModule = {
+  resourceType: orgRoleType,
+  syncer: (ctx) => new OrgRoleSyncer(ctx),
+  provisioner: orgRoleProvisioner,
 };

@@ -5,6 +5,7 @@ import { orgRoleGrant, userResource, workspaceMemberGrant, workspaceRoleGrant } 
 import { USER } from "../ids.js";
 import { nextOffsetTokens, parseOffsetToken } from "../offset-pages.js";
 import type { ResourceTypeModule } from "../resource-type-module.js";
+import { userAccountManager, userDeleter } from "./user-lifecycle.js";
 import { type Catalog, type SyncContext, unknownRoleError } from "../sync-context.js";
 
 export const userType = newResourceType(USER, "User", [ResourceType_Trait.USER], {
@@ -32,13 +33,14 @@ export class UserSyncer implements ResourceSyncer {
       const fresh = this.ctx.guard<PlatformMember>("platform-members", { path: API_PATHS.platformMembers }).accept(page.items, token.offset);
       const catalog = await this.ctx.catalog();
       const members = fresh.filter((m) => !m.pending && m.lsUserId);
-      const grants = members.flatMap((m) => [...orgRoleGrants(catalog, m.lsUserId!, m.orgRoleId), ...platformWorkspaceGrants(catalog, m)]);
+      const immutable = !this.ctx.orgRoleProvisioning;
+      const grants = members.flatMap((m) => [...orgRoleGrants(catalog, m.lsUserId!, m.orgRoleId, immutable), ...platformWorkspaceGrants(catalog, m)]);
       return { items: members.map(platformUser), grants, ...nextOffsetTokens(token, page.items.length, page.total) };
     }
     const page = await this.ctx.client.listOrgMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, signal: this.ctx.signal });
     const fresh = this.ctx.guard<OrgMember>("org-members", { path: API_PATHS.orgMembersActive }).accept(page.items, token.offset);
     const catalog = await this.ctx.catalog();
-    const grants = fresh.flatMap((m) => orgRoleGrants(catalog, m.lsUserId, m.orgRoleId));
+    const grants = fresh.flatMap((m) => orgRoleGrants(catalog, m.lsUserId, m.orgRoleId, !this.ctx.orgRoleProvisioning));
     return { items: fresh.map(orgUser), grants, ...nextOffsetTokens(token, page.items.length, page.total) };
   }
 
@@ -59,11 +61,11 @@ function platformUser(m: PlatformMember): Resource {
   return userResource({ lsUserId: m.lsUserId!, orgIdentityId: m.identityId, email: m.email, fullName: m.fullName, disabled: m.disabled, createdAt: m.createdAt });
 }
 
-function orgRoleGrants(catalog: Catalog, lsUserId: string, roleId: string | undefined): Grant[] {
+function orgRoleGrants(catalog: Catalog, lsUserId: string, roleId: string | undefined, immutable: boolean): Grant[] {
   if (!roleId) return [];
   const role = catalog.rolesById.get(roleId);
   if (!role || role.accessScope !== "organization") throw unknownRoleError("organization", roleId, lsUserId);
-  return [orgRoleGrant(roleId, lsUserId)];
+  return [orgRoleGrant(roleId, lsUserId, immutable)];
 }
 
 function platformWorkspaceGrants(catalog: Catalog, m: PlatformMember): Grant[] {
@@ -89,4 +91,6 @@ export function membershipGrants(catalog: Catalog, workspaceId: string, lsUserId
 export const userModule: ResourceTypeModule = {
   resourceType: userType,
   syncer: (ctx) => new UserSyncer(ctx),
+  accountManager: userAccountManager,
+  resourceDeleter: userDeleter,
 };

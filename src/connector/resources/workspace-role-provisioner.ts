@@ -17,7 +17,7 @@ import {
   type WorkspaceMember,
 } from "../../langsmith/index.js";
 import { workspaceRoleGrant } from "../builders.js";
-import { ASSIGNED, USER, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
+import { ASSIGNED, INVITATION, USER, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
 import {
   type ActionContext,
   ProvisioningPreconditionError,
@@ -170,6 +170,11 @@ function targetOf(entitlement: Entitlement, principal: Resource): Target {
   const parsed = type === WORKSPACE_ROLE && slug === ASSIGNED ? parseWorkspaceRoleResourceId(rid?.resource ?? "") : undefined;
   if (!parsed) throw new ProvisioningRefusedError(`entitlement ${entitlement.id} cannot be provisioned; only workspace_role …:${ASSIGNED} entitlements can`);
   const pid = principal.id;
+  if (pid?.resourceType === INVITATION) {
+    throw new ProvisioningRefusedError(
+      `${principal.displayName || pid.resource} is a pending invitation, and LangSmith cannot change which workspaces a pending invitation joins (only its org role); nothing was changed — grant the workspace role after they accept (a sync then shows them as a user), or cancel the invitation and create the account again with this workspace in --create-account-profile`,
+    );
+  }
   if (pid?.resourceType !== USER) {
     throw new ProvisioningRefusedError(`only users can hold workspace roles; the principal is a ${pid?.resourceType || "resource of unknown type"}`);
   }

@@ -1,7 +1,8 @@
 import { type Entitlement, type Resource, type ResourceId, ResourceType_Trait, newResourceType } from "../../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
 import { workspaceRoleEntitlement, workspaceRoleResource } from "../builders.js";
-import { WORKSPACE_ROLE } from "../ids.js";
+import { workspaceRoleExclusion } from "../exclusion-groups.js";
+import { WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
 import type { ResourceTypeModule } from "../resource-type-module.js";
 import type { SyncContext } from "../sync-context.js";
 import { workspaceRoleProvisioner } from "./workspace-role-provisioner.js";
@@ -25,7 +26,11 @@ export class WorkspaceRoleSyncer implements ResourceSyncer {
   }
 
   async entitlements(resource: Resource): Promise<PageResult<Entitlement>> {
-    return { items: [workspaceRoleEntitlement(resource)] };
+    const catalog = await this.ctx.catalog();
+    const ids = parseWorkspaceRoleResourceId(resource.id!.resource);
+    const role = ids && catalog.rolesById.get(ids.roleId);
+    if (!ids || !role) throw new Error(`workspace role ${resource.id!.resource} vanished from the catalog`);
+    return { items: [workspaceRoleEntitlement(resource, workspaceRoleExclusion(ids.workspaceId, role, catalog.workspaceRoles))] };
   }
 
   /** Emitted with the workspace's (or the org-wide) member listing. */

@@ -22,8 +22,8 @@ function memberView(m: Membership): RowView {
 }
 
 function pendingView(p: WorkspacePending): RowView {
-  const i = p.invite;
-  return { email: i.email, name: i.email, role: i.workspaceRole?.name ?? "", lsUserId: null, userId: i.userId, disabled: false, createdAt: p.createdAt, id: p.id };
+  const userId = p.invite ? p.invite.userId : p.member?.userId ?? null;
+  return { email: p.email, name: p.email, role: p.role.name, lsUserId: null, userId, disabled: false, createdAt: p.createdAt, id: p.id };
 }
 
 function visibleWorkspaces(c: Caller): Workspace[] {

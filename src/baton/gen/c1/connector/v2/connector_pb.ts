@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file c1/connector/v2/connector.proto.
  */
 export const file_c1_connector_v2_connector: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jMS9jb25uZWN0b3IvdjIvY29ubmVjdG9yLnByb3RvEg9jMS5jb25uZWN0b3IudjIiKgoUQ2FwYWJpbGl0eVBlcm1pc3Npb24SEgoKcGVybWlzc2lvbhgBIAEoCSJTChVDYXBhYmlsaXR5UGVybWlzc2lvbnMSOgoLcGVybWlzc2lvbnMYASADKAsyJS5jMS5jb25uZWN0b3IudjIuQ2FwYWJpbGl0eVBlcm1pc3Npb24ikAIKFlJlc291cmNlVHlwZUNhcGFiaWxpdHkSNAoNcmVzb3VyY2VfdHlwZRgBIAEoCzIdLmMxLmNvbm5lY3Rvci52Mi5SZXNvdXJjZVR5cGUSMQoMY2FwYWJpbGl0aWVzGAIgAygOMhsuYzEuY29ubmVjdG9yLnYyLkNhcGFiaWxpdHkSOwoLcGVybWlzc2lvbnMYAyABKAsyJi5jMS5jb25uZWN0b3IudjIuQ2FwYWJpbGl0eVBlcm1pc3Npb25zEhcKD29wdF9pbl9yZXF1aXJlZBgEIAEoCBIjChtza2lwX3N5bmNfYW5vbWFseV9kZXRlY3Rpb24YBSABKAgSEgoKZGVwcmVjYXRlZBgHIAEoCCKhAQoVQ29ubmVjdG9yQ2FwYWJpbGl0aWVzEksKGnJlc291cmNlX3R5cGVfY2FwYWJpbGl0aWVzGAEgAygLMicuYzEuY29ubmVjdG9yLnYyLlJlc291cmNlVHlwZUNhcGFiaWxpdHkSOwoWY29ubmVjdG9yX2NhcGFiaWxpdGllcxgCIAMoDjIbLmMxLmNvbm5lY3Rvci52Mi5DYXBhYmlsaXR5KtIDCgpDYXBhYmlsaXR5EhoKFkNBUEFCSUxJVFlfVU5TUEVDSUZJRUQQABIYChRDQVBBQklMSVRZX1BST1ZJU0lPThABEhMKD0NBUEFCSUxJVFlfU1lOQxACEhkKFUNBUEFCSUxJVFlfRVZFTlRfRkVFRBADEhgKFENBUEFCSUxJVFlfVElDS0VUSU5HEAQSIwofQ0FQQUJJTElUWV9BQ0NPVU5UX1BST1ZJU0lPTklORxAFEiIKHkNBUEFCSUxJVFlfQ1JFREVOVElBTF9ST1RBVElPThAGEh4KGkNBUEFCSUxJVFlfUkVTT1VSQ0VfQ1JFQVRFEAcSHgoaQ0FQQUJJTElUWV9SRVNPVVJDRV9ERUxFVEUQCBIbChdDQVBBQklMSVRZX1NZTkNfU0VDUkVUUxAJEhYKEkNBUEFCSUxJVFlfQUNUSU9OUxAKEhwKGENBUEFCSUxJVFlfVEFSR0VURURfU1lOQxALEhwKGENBUEFCSUxJVFlfRVZFTlRfRkVFRF9WMhAMEikKJUNBUEFCSUxJVFlfU0VSVklDRV9NT0RFX1RBUkdFVEVEX1NZTkMQDRIfChtDQVBBQklMSVRZX0NSRURFTlRJQUxfSVNTVUUQDmIGcHJvdG8z", [file_c1_connector_v2_resource]);
+  fileDesc("Ch9jMS9jb25uZWN0b3IvdjIvY29ubmVjdG9yLnByb3RvEg9jMS5jb25uZWN0b3IudjIiKgoUQ2FwYWJpbGl0eVBlcm1pc3Npb24SEgoKcGVybWlzc2lvbhgBIAEoCSJTChVDYXBhYmlsaXR5UGVybWlzc2lvbnMSOgoLcGVybWlzc2lvbnMYASADKAsyJS5jMS5jb25uZWN0b3IudjIuQ2FwYWJpbGl0eVBlcm1pc3Npb24ikAIKFlJlc291cmNlVHlwZUNhcGFiaWxpdHkSNAoNcmVzb3VyY2VfdHlwZRgBIAEoCzIdLmMxLmNvbm5lY3Rvci52Mi5SZXNvdXJjZVR5cGUSMQoMY2FwYWJpbGl0aWVzGAIgAygOMhsuYzEuY29ubmVjdG9yLnYyLkNhcGFiaWxpdHkSOwoLcGVybWlzc2lvbnMYAyABKAsyJi5jMS5jb25uZWN0b3IudjIuQ2FwYWJpbGl0eVBlcm1pc3Npb25zEhcKD29wdF9pbl9yZXF1aXJlZBgEIAEoCBIjChtza2lwX3N5bmNfYW5vbWFseV9kZXRlY3Rpb24YBSABKAgSEgoKZGVwcmVjYXRlZBgHIAEoCCLhAQoVQ29ubmVjdG9yQ2FwYWJpbGl0aWVzEksKGnJlc291cmNlX3R5cGVfY2FwYWJpbGl0aWVzGAEgAygLMicuYzEuY29ubmVjdG9yLnYyLlJlc291cmNlVHlwZUNhcGFiaWxpdHkSOwoWY29ubmVjdG9yX2NhcGFiaWxpdGllcxgCIAMoDjIbLmMxLmNvbm5lY3Rvci52Mi5DYXBhYmlsaXR5Ej4KEmNyZWRlbnRpYWxfZGV0YWlscxgDIAEoCzIiLmMxLmNvbm5lY3Rvci52Mi5DcmVkZW50aWFsRGV0YWlscyJzChFDcmVkZW50aWFsRGV0YWlscxJeCh9jYXBhYmlsaXR5X2FjY291bnRfcHJvdmlzaW9uaW5nGAEgASgLMjUuYzEuY29ubmVjdG9yLnYyLkNyZWRlbnRpYWxEZXRhaWxzQWNjb3VudFByb3Zpc2lvbmluZyLXAQokQ3JlZGVudGlhbERldGFpbHNBY2NvdW50UHJvdmlzaW9uaW5nElcKHHN1cHBvcnRlZF9jcmVkZW50aWFsX29wdGlvbnMYASADKA4yMS5jMS5jb25uZWN0b3IudjIuQ2FwYWJpbGl0eURldGFpbENyZWRlbnRpYWxPcHRpb24SVgobcHJlZmVycmVkX2NyZWRlbnRpYWxfb3B0aW9uGAIgASgOMjEuYzEuY29ubmVjdG9yLnYyLkNhcGFiaWxpdHlEZXRhaWxDcmVkZW50aWFsT3B0aW9uIqUJCh5Db25uZWN0b3JBY2NvdW50Q3JlYXRpb25TY2hlbWESUAoJZmllbGRfbWFwGAEgAygLMj0uYzEuY29ubmVjdG9yLnYyLkNvbm5lY3RvckFjY291bnRDcmVhdGlvblNjaGVtYS5GaWVsZE1hcEVudHJ5GjsKC1N0cmluZ0ZpZWxkEhoKDWRlZmF1bHRfdmFsdWUYASABKAlIAIgBAUIQCg5fZGVmYXVsdF92YWx1ZRoiCglCb29sRmllbGQSFQoNZGVmYXVsdF92YWx1ZRgBIAEoCBooCg9TdHJpbmdMaXN0RmllbGQSFQoNZGVmYXVsdF92YWx1ZRgBIAMoCRo4CghJbnRGaWVsZBIaCg1kZWZhdWx0X3ZhbHVlGAEgASgDSACIAQFCEAoOX2RlZmF1bHRfdmFsdWUa2QEKCE1hcEZpZWxkEmEKDWRlZmF1bHRfdmFsdWUYASADKAsySi5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hLk1hcEZpZWxkLkRlZmF1bHRWYWx1ZUVudHJ5GmoKEURlZmF1bHRWYWx1ZUVudHJ5EgsKA2tleRgBIAEoCRJECgV2YWx1ZRgCIAEoCzI1LmMxLmNvbm5lY3Rvci52Mi5Db25uZWN0b3JBY2NvdW50Q3JlYXRpb25TY2hlbWEuRmllbGQ6AjgBGqcECgVGaWVsZBIUCgxkaXNwbGF5X25hbWUYASABKAkSEAoIcmVxdWlyZWQYAiABKAgSEwoLZGVzY3JpcHRpb24YAyABKAkSEwoLcGxhY2Vob2xkZXIYBCABKAkSDQoFb3JkZXIYBSABKAUSEgoKZGVwcmVjYXRlZBgGIAEoCBJTCgxzdHJpbmdfZmllbGQYZCABKAsyOy5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hLlN0cmluZ0ZpZWxkSAASTwoKYm9vbF9maWVsZBhlIAEoCzI5LmMxLmNvbm5lY3Rvci52Mi5Db25uZWN0b3JBY2NvdW50Q3JlYXRpb25TY2hlbWEuQm9vbEZpZWxkSAASXAoRc3RyaW5nX2xpc3RfZmllbGQYZiABKAsyPy5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hLlN0cmluZ0xpc3RGaWVsZEgAEk0KCWludF9maWVsZBhnIAEoCzI4LmMxLmNvbm5lY3Rvci52Mi5Db25uZWN0b3JBY2NvdW50Q3JlYXRpb25TY2hlbWEuSW50RmllbGRIABJNCgltYXBfZmllbGQYaCABKAsyOC5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hLk1hcEZpZWxkSABCBwoFZmllbGQaZgoNRmllbGRNYXBFbnRyeRILCgNrZXkYASABKAkSRAoFdmFsdWUYAiABKAsyNS5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hLkZpZWxkOgI4ASLgAQoRQ29ubmVjdG9yTWV0YWRhdGESFAoMZGlzcGxheV9uYW1lGAEgASgJEhAKCGhlbHBfdXJsGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEjwKDGNhcGFiaWxpdGllcxgIIAEoCzImLmMxLmNvbm5lY3Rvci52Mi5Db25uZWN0b3JDYXBhYmlsaXRpZXMSUAoXYWNjb3VudF9jcmVhdGlvbl9zY2hlbWEYCSABKAsyLy5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hKtIDCgpDYXBhYmlsaXR5EhoKFkNBUEFCSUxJVFlfVU5TUEVDSUZJRUQQABIYChRDQVBBQklMSVRZX1BST1ZJU0lPThABEhMKD0NBUEFCSUxJVFlfU1lOQxACEhkKFUNBUEFCSUxJVFlfRVZFTlRfRkVFRBADEhgKFENBUEFCSUxJVFlfVElDS0VUSU5HEAQSIwofQ0FQQUJJTElUWV9BQ0NPVU5UX1BST1ZJU0lPTklORxAFEiIKHkNBUEFCSUxJVFlfQ1JFREVOVElBTF9ST1RBVElPThAGEh4KGkNBUEFCSUxJVFlfUkVTT1VSQ0VfQ1JFQVRFEAcSHgoaQ0FQQUJJTElUWV9SRVNPVVJDRV9ERUxFVEUQCBIbChdDQVBBQklMSVRZX1NZTkNfU0VDUkVUUxAJEhYKEkNBUEFCSUxJVFlfQUNUSU9OUxAKEhwKGENBUEFCSUxJVFlfVEFSR0VURURfU1lOQxALEhwKGENBUEFCSUxJVFlfRVZFTlRfRkVFRF9WMhAMEikKJUNBUEFCSUxJVFlfU0VSVklDRV9NT0RFX1RBUkdFVEVEX1NZTkMQDRIfChtDQVBBQklMSVRZX0NSRURFTlRJQUxfSVNTVUUQDiryAQogQ2FwYWJpbGl0eURldGFpbENyZWRlbnRpYWxPcHRpb24SMwovQ0FQQUJJTElUWV9ERVRBSUxfQ1JFREVOVElBTF9PUFRJT05fVU5TUEVDSUZJRUQQABIzCi9DQVBBQklMSVRZX0RFVEFJTF9DUkVERU5USUFMX09QVElPTl9OT19QQVNTV09SRBABEjcKM0NBUEFCSUxJVFlfREVUQUlMX0NSRURFTlRJQUxfT1BUSU9OX1JBTkRPTV9QQVNTV09SRBACEisKJ0NBUEFCSUxJVFlfREVUQUlMX0NSRURFTlRJQUxfT1BUSU9OX1NTTxADYgZwcm90bzM", [file_c1_connector_v2_resource]);
 
 /**
  * @generated from message c1.connector.v2.CapabilityPermission
@@ -95,9 +95,6 @@ export const ResourceTypeCapabilitySchema: GenMessage<ResourceTypeCapability> = 
   messageDesc(file_c1_connector_v2_connector, 2);
 
 /**
- * Field 3 (credential_details) is not modelled: only needed for account provisioning,
- * which this connector does not offer.
- *
  * @generated from message c1.connector.v2.ConnectorCapabilities
  */
 export type ConnectorCapabilities = Message<"c1.connector.v2.ConnectorCapabilities"> & {
@@ -110,6 +107,11 @@ export type ConnectorCapabilities = Message<"c1.connector.v2.ConnectorCapabiliti
    * @generated from field: repeated c1.connector.v2.Capability connector_capabilities = 2;
    */
   connectorCapabilities: Capability[];
+
+  /**
+   * @generated from field: c1.connector.v2.CredentialDetails credential_details = 3;
+   */
+  credentialDetails?: CredentialDetails | undefined;
 };
 
 /**
@@ -118,6 +120,267 @@ export type ConnectorCapabilities = Message<"c1.connector.v2.ConnectorCapabiliti
  */
 export const ConnectorCapabilitiesSchema: GenMessage<ConnectorCapabilities> = /*@__PURE__*/
   messageDesc(file_c1_connector_v2_connector, 3);
+
+/**
+ * Field 2 (capability_credential_rotation) is not modelled here.
+ *
+ * @generated from message c1.connector.v2.CredentialDetails
+ */
+export type CredentialDetails = Message<"c1.connector.v2.CredentialDetails"> & {
+  /**
+   * @generated from field: c1.connector.v2.CredentialDetailsAccountProvisioning capability_account_provisioning = 1;
+   */
+  capabilityAccountProvisioning?: CredentialDetailsAccountProvisioning | undefined;
+};
+
+/**
+ * Describes the message c1.connector.v2.CredentialDetails.
+ * Use `create(CredentialDetailsSchema)` to create a new message.
+ */
+export const CredentialDetailsSchema: GenMessage<CredentialDetails> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 4);
+
+/**
+ * @generated from message c1.connector.v2.CredentialDetailsAccountProvisioning
+ */
+export type CredentialDetailsAccountProvisioning = Message<"c1.connector.v2.CredentialDetailsAccountProvisioning"> & {
+  /**
+   * @generated from field: repeated c1.connector.v2.CapabilityDetailCredentialOption supported_credential_options = 1;
+   */
+  supportedCredentialOptions: CapabilityDetailCredentialOption[];
+
+  /**
+   * @generated from field: c1.connector.v2.CapabilityDetailCredentialOption preferred_credential_option = 2;
+   */
+  preferredCredentialOption: CapabilityDetailCredentialOption;
+};
+
+/**
+ * Describes the message c1.connector.v2.CredentialDetailsAccountProvisioning.
+ * Use `create(CredentialDetailsAccountProvisioningSchema)` to create a new message.
+ */
+export const CredentialDetailsAccountProvisioningSchema: GenMessage<CredentialDetailsAccountProvisioning> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 5);
+
+/**
+ * The form ConductorOne renders for account creation (ConnectorMetadata.account_creation_schema).
+ *
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema
+ */
+export type ConnectorAccountCreationSchema = Message<"c1.connector.v2.ConnectorAccountCreationSchema"> & {
+  /**
+   * @generated from field: map<string, c1.connector.v2.ConnectorAccountCreationSchema.Field> field_map = 1;
+   */
+  fieldMap: { [key: string]: ConnectorAccountCreationSchema_Field };
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.
+ * Use `create(ConnectorAccountCreationSchemaSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchemaSchema: GenMessage<ConnectorAccountCreationSchema> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6);
+
+/**
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema.StringField
+ */
+export type ConnectorAccountCreationSchema_StringField = Message<"c1.connector.v2.ConnectorAccountCreationSchema.StringField"> & {
+  /**
+   * @generated from field: optional string default_value = 1;
+   */
+  defaultValue?: string | undefined;
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.StringField.
+ * Use `create(ConnectorAccountCreationSchema_StringFieldSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchema_StringFieldSchema: GenMessage<ConnectorAccountCreationSchema_StringField> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6, 0);
+
+/**
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema.BoolField
+ */
+export type ConnectorAccountCreationSchema_BoolField = Message<"c1.connector.v2.ConnectorAccountCreationSchema.BoolField"> & {
+  /**
+   * @generated from field: bool default_value = 1;
+   */
+  defaultValue: boolean;
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.BoolField.
+ * Use `create(ConnectorAccountCreationSchema_BoolFieldSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchema_BoolFieldSchema: GenMessage<ConnectorAccountCreationSchema_BoolField> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6, 1);
+
+/**
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema.StringListField
+ */
+export type ConnectorAccountCreationSchema_StringListField = Message<"c1.connector.v2.ConnectorAccountCreationSchema.StringListField"> & {
+  /**
+   * @generated from field: repeated string default_value = 1;
+   */
+  defaultValue: string[];
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.StringListField.
+ * Use `create(ConnectorAccountCreationSchema_StringListFieldSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchema_StringListFieldSchema: GenMessage<ConnectorAccountCreationSchema_StringListField> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6, 2);
+
+/**
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema.IntField
+ */
+export type ConnectorAccountCreationSchema_IntField = Message<"c1.connector.v2.ConnectorAccountCreationSchema.IntField"> & {
+  /**
+   * @generated from field: optional int64 default_value = 1;
+   */
+  defaultValue?: bigint | undefined;
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.IntField.
+ * Use `create(ConnectorAccountCreationSchema_IntFieldSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchema_IntFieldSchema: GenMessage<ConnectorAccountCreationSchema_IntField> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6, 3);
+
+/**
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema.MapField
+ */
+export type ConnectorAccountCreationSchema_MapField = Message<"c1.connector.v2.ConnectorAccountCreationSchema.MapField"> & {
+  /**
+   * @generated from field: map<string, c1.connector.v2.ConnectorAccountCreationSchema.Field> default_value = 1;
+   */
+  defaultValue: { [key: string]: ConnectorAccountCreationSchema_Field };
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.MapField.
+ * Use `create(ConnectorAccountCreationSchema_MapFieldSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchema_MapFieldSchema: GenMessage<ConnectorAccountCreationSchema_MapField> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6, 4);
+
+/**
+ * @generated from message c1.connector.v2.ConnectorAccountCreationSchema.Field
+ */
+export type ConnectorAccountCreationSchema_Field = Message<"c1.connector.v2.ConnectorAccountCreationSchema.Field"> & {
+  /**
+   * @generated from field: string display_name = 1;
+   */
+  displayName: string;
+
+  /**
+   * @generated from field: bool required = 2;
+   */
+  required: boolean;
+
+  /**
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * @generated from field: string placeholder = 4;
+   */
+  placeholder: string;
+
+  /**
+   * @generated from field: int32 order = 5;
+   */
+  order: number;
+
+  /**
+   * @generated from field: bool deprecated = 6;
+   */
+  deprecated: boolean;
+
+  /**
+   * @generated from oneof c1.connector.v2.ConnectorAccountCreationSchema.Field.field
+   */
+  field: {
+    /**
+     * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema.StringField string_field = 100;
+     */
+    value: ConnectorAccountCreationSchema_StringField;
+    case: "stringField";
+  } | {
+    /**
+     * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema.BoolField bool_field = 101;
+     */
+    value: ConnectorAccountCreationSchema_BoolField;
+    case: "boolField";
+  } | {
+    /**
+     * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema.StringListField string_list_field = 102;
+     */
+    value: ConnectorAccountCreationSchema_StringListField;
+    case: "stringListField";
+  } | {
+    /**
+     * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema.IntField int_field = 103;
+     */
+    value: ConnectorAccountCreationSchema_IntField;
+    case: "intField";
+  } | {
+    /**
+     * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema.MapField map_field = 104;
+     */
+    value: ConnectorAccountCreationSchema_MapField;
+    case: "mapField";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorAccountCreationSchema.Field.
+ * Use `create(ConnectorAccountCreationSchema_FieldSchema)` to create a new message.
+ */
+export const ConnectorAccountCreationSchema_FieldSchema: GenMessage<ConnectorAccountCreationSchema_Field> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 6, 5);
+
+/**
+ * What GetMetadata answers; the `metadata` subcommand prints this subset (fields 1, 2, 7, 8, 9).
+ *
+ * @generated from message c1.connector.v2.ConnectorMetadata
+ */
+export type ConnectorMetadata = Message<"c1.connector.v2.ConnectorMetadata"> & {
+  /**
+   * @generated from field: string display_name = 1;
+   */
+  displayName: string;
+
+  /**
+   * @generated from field: string help_url = 2;
+   */
+  helpUrl: string;
+
+  /**
+   * @generated from field: string description = 7;
+   */
+  description: string;
+
+  /**
+   * @generated from field: c1.connector.v2.ConnectorCapabilities capabilities = 8;
+   */
+  capabilities?: ConnectorCapabilities | undefined;
+
+  /**
+   * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema account_creation_schema = 9;
+   */
+  accountCreationSchema?: ConnectorAccountCreationSchema | undefined;
+};
+
+/**
+ * Describes the message c1.connector.v2.ConnectorMetadata.
+ * Use `create(ConnectorMetadataSchema)` to create a new message.
+ */
+export const ConnectorMetadataSchema: GenMessage<ConnectorMetadata> = /*@__PURE__*/
+  messageDesc(file_c1_connector_v2_connector, 7);
 
 /**
  * @generated from enum c1.connector.v2.Capability
@@ -204,4 +467,35 @@ export enum Capability {
  */
 export const CapabilitySchema: GenEnum<Capability> = /*@__PURE__*/
   enumDesc(file_c1_connector_v2_connector, 0);
+
+/**
+ * @generated from enum c1.connector.v2.CapabilityDetailCredentialOption
+ */
+export enum CapabilityDetailCredentialOption {
+  /**
+   * @generated from enum value: CAPABILITY_DETAIL_CREDENTIAL_OPTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CAPABILITY_DETAIL_CREDENTIAL_OPTION_NO_PASSWORD = 1;
+   */
+  NO_PASSWORD = 1,
+
+  /**
+   * @generated from enum value: CAPABILITY_DETAIL_CREDENTIAL_OPTION_RANDOM_PASSWORD = 2;
+   */
+  RANDOM_PASSWORD = 2,
+
+  /**
+   * @generated from enum value: CAPABILITY_DETAIL_CREDENTIAL_OPTION_SSO = 3;
+   */
+  SSO = 3,
+}
+
+/**
+ * Describes the enum c1.connector.v2.CapabilityDetailCredentialOption.
+ */
+export const CapabilityDetailCredentialOptionSchema: GenEnum<CapabilityDetailCredentialOption> = /*@__PURE__*/
+  enumDesc(file_c1_connector_v2_connector, 1);
 
