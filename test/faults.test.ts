@@ -170,7 +170,8 @@ describe("sync under faults", { concurrency: true }, () => {
       assert.equal(lines.length, 1, res.stderr);
       assert.match(lines[0]!, /repeats rows already seen \(pagination loop\); refusing to continue/);
       assert.match(lines[0]!, source === "auto" ? /platform\/orgs\/current\/members/ : /orgs\/current\/members\/active/);
-      const listing = sim.requests.filter((r) => r.route?.includes("members"));
+      // Member listings only: the invitation syncer's short pending lists run alongside and are not what loops here.
+      const listing = sim.requests.filter((r) => r.route?.includes("members") && !r.route.includes("pending"));
       assert.ok(listing.length <= 4, `${listing.length} listing requests: the loop was noticed at once`);
       assert.deepEqual(readdirSync(out), [], "no file written");
     });
