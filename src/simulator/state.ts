@@ -2,7 +2,7 @@
  * The in-process view tests use to arrange and check a simulated org
  * (`SimulatorState`), and the ground truth a correct sync must reproduce.
  */
-import { isoMicros, type Membership, type Role, type User } from "./model.js";
+import { isoMicros, type ApiKey, type Membership, type Role, type User } from "./model.js";
 import type { OrgStore } from "./store.js";
 
 export interface RoleInfo {
@@ -51,6 +51,34 @@ export interface PendingInviteInfo {
   createdAt: string;
 }
 
+/** An API key as the ground truth knows it (never the full key string). */
+export interface ApiKeyInfo {
+  id: string;
+  kind: "service" | "pat";
+  description: string;
+  accessScope: "organization" | "workspace";
+  /** Workspaces in scope (workspace-scoped keys), by id, deleted ones included. */
+  workspaceIds: string[];
+  roleId: string | null;
+  orgRoleId: string | null;
+  createdBy: string | null;
+  /** The PAT owner's ls_user_id. */
+  ownerLsUserId: string | null;
+  serviceAccountId: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  /** `lsv2_sk_...abcd`, as LangSmith shows it. */
+  shortKey: string;
+}
+
+export interface ServiceAccountInfo {
+  id: string;
+  name: string;
+  organizationIdentityId: string;
+  createdAt: string;
+}
+
 export interface SimulatorState {
   readonly orgId: string;
   roles(): RoleInfo[];
@@ -69,6 +97,12 @@ export interface SimulatorState {
   /** Adds, changes (roleId) or removes (null) a workspace membership. */
   setWorkspaceRole(workspaceId: string, lsUserId: string, roleId: string | null): WorkspaceMemberInfo | null;
   disableUser(lsUserId: string, disabled?: boolean): void;
+  /** Every API key of the org, service keys and PATs, in creation order. */
+  keys(): ApiKeyInfo[];
+  /** The full key string of a key (tests use it to authenticate as that key). */
+  keySecret(keyId: string): string;
+  serviceAccounts(): ServiceAccountInfo[];
+  renameWorkspace(workspaceId: string, displayName: string): void;
 }
 
 /** A user as the ground truth lists them: exactly the active org member's facts. */
@@ -84,6 +118,10 @@ export interface GroundTruth {
   /** Memberships in synced workspaces only. */
   workspaceMemberships: Array<{ workspaceId: string; lsUserId: string; roleId: string; workspaceIdentityId: string }>;
   pendingInvites: number;
+  /** Service keys (org-wide and workspace-scoped) and PATs. */
+  serviceKeys: ApiKeyInfo[];
+  personalAccessTokens: ApiKeyInfo[];
+  serviceAccounts: ServiceAccountInfo[];
   excludedWorkspaces: { personal: number; deleted: number };
   counts: {
     users: number;
@@ -95,6 +133,25 @@ export interface GroundTruth {
     workspaceMemberships: number;
     pendingInvites: number;
     workspacePendingInvites: number;
+  };
+}
+
+export function keyInfo(k: ApiKey): ApiKeyInfo {
+  return {
+    id: k.id,
+    kind: k.kind,
+    description: k.description,
+    accessScope: k.accessScope,
+    workspaceIds: k.workspaces.map((w) => w.id),
+    roleId: k.role?.id ?? null,
+    orgRoleId: k.orgRole?.id ?? null,
+    createdBy: k.createdBy,
+    ownerLsUserId: k.owner?.lsUserId ?? null,
+    serviceAccountId: k.serviceAccount?.id ?? null,
+    createdAt: isoMicros(k.createdAt),
+    lastUsedAt: k.lastUsedAt === null ? null : isoMicros(k.lastUsedAt),
+    expiresAt: k.expiresAt === null ? null : isoMicros(k.expiresAt),
+    shortKey: `${k.key.slice(0, 8)}...${k.key.slice(-4)}`,
   };
 }
 
@@ -189,6 +246,19 @@ export function createState(store: OrgStore): SimulatorState {
     disableUser: (lsUserId, disabled = true) => {
       userOf(lsUserId).disabled = disabled;
     },
+    keys: () => store.keys.map(keyInfo),
+    keySecret: (keyId) => {
+      const k = store.keysById.get(keyId);
+      if (!k) throw new Error(`no key ${keyId}`);
+      return k.key;
+    },
+    serviceAccounts: () =>
+      store.serviceAccounts.map((sa) => ({ id: sa.id, name: sa.name, organizationIdentityId: sa.organizationIdentityId, createdAt: isoMicros(sa.createdAt) })),
+    renameWorkspace: (workspaceId, displayName) => {
+      const ws = store.workspacesById.get(workspaceId);
+      if (!ws) throw new Error(`unknown workspace ${workspaceId}`);
+      ws.displayName = displayName;
+    },
   };
   return state;
 }
@@ -219,6 +289,9 @@ export function groundTruth(store: OrgStore): GroundTruth {
     roles,
     workspaceMemberships,
     pendingInvites: store.invites.length,
+    serviceKeys: store.keys.filter((k) => k.kind === "service").map(keyInfo),
+    personalAccessTokens: store.keys.filter((k) => k.kind === "pat" && k.owner && !k.owner.removed).map(keyInfo),
+    serviceAccounts: store.serviceAccounts.map((sa) => ({ id: sa.id, name: sa.name, organizationIdentityId: sa.organizationIdentityId, createdAt: isoMicros(sa.createdAt) })),
     excludedWorkspaces: {
       personal: store.workspaces.filter((ws) => ws.isPersonal && !ws.isDeleted).length,
       deleted: store.workspaces.filter((ws) => ws.isDeleted).length,

@@ -1,10 +1,11 @@
 /** Route table and path matching. */
+import { keyRoutes } from "./keys.js";
 import { orgRoutes } from "./orgs.js";
 import { platformRoutes } from "./platform.js";
 import type { Route } from "./types.js";
 import { workspaceRoutes } from "./workspaces.js";
 
-export const routes: Route[] = [...orgRoutes, ...workspaceRoutes, ...platformRoutes];
+export const routes: Route[] = [...orgRoutes, ...keyRoutes, ...workspaceRoutes, ...platformRoutes];
 
 interface Compiled {
   route: Route;
