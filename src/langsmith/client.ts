@@ -5,10 +5,16 @@ import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { ORG_PATS_PATH, OWN_PATS_PATH, SERVICE_ACCOUNTS_PATH, SERVICE_KEYS_PATH, serviceKeyPath } from "./paths.js";
 import * as s from "./schemas.js";
+import { registerSecret } from "./secrets.js";
 import type { Transport } from "./transport.js";
 import type {
   ApiKeyInfo,
+  CreatedServiceKey,
+  CreateServiceKeyInput,
+  PersonalAccessTokenInfo,
+  ServiceAccountInfo,
   Organization,
   OrgMember,
   Page,
@@ -224,19 +230,51 @@ export class LangSmithClient {
 
   // ---- keys ----------------------------------------------------------------------------------
 
+  /** Every org-level service key, org-wide and workspace-scoped (unpaginated). */
   async listServiceKeys(): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/service-keys", schema: z.array(s.apiKeySchema) });
+    const { data } = await this.http.call({ method: "GET", path: SERVICE_KEYS_PATH, schema: z.array(s.apiKeySchema) });
     return data.map(toApiKey);
   }
 
-  /** The calling identity's own personal access tokens (LangSmith offers no org-wide PAT listing in its spec). */
+  /**
+   * Creates a service key. The answer is the only place the full key ever appears; it is registered for
+   * redaction before it is returned. Not retried on a lost answer: the caller reads the keys back first.
+   */
+  async createServiceKey(input: CreateServiceKeyInput): Promise<CreatedServiceKey> {
+    const body: Record<string, unknown> = { description: input.description };
+    if (input.expiresAt !== undefined) body.expires_at = input.expiresAt;
+    if (input.workspaceIds !== undefined) body.workspaces = input.workspaceIds;
+    if (input.roleId !== undefined) body.role_id = input.roleId;
+    if (input.orgRoleId !== undefined) body.org_role_id = input.orgRoleId;
+    if (input.defaultWorkspaceId !== undefined) body.default_workspace_id = input.defaultWorkspaceId;
+    const { data } = await this.http.call({ method: "POST", path: SERVICE_KEYS_PATH, body, schema: s.createdApiKeySchema });
+    registerSecret(data.key);
+    return { ...toApiKey(data), key: data.key };
+  }
+
+  /** Deletes a service key (LangSmith answers 404 when it is already gone: a NotFoundError). */
+  async deleteServiceKey(keyId: string): Promise<void> {
+    await this.http.call({ method: "DELETE", path: serviceKeyPath(keyId), schema: s.anyBody });
+  }
+
+  /** The calling identity's own personal access tokens. */
   async listPersonalAccessTokens(): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({
-      method: "GET",
-      path: "/api/v1/orgs/current/personal-access-tokens",
-      schema: z.array(s.apiKeySchema),
-    });
+    const { data } = await this.http.call({ method: "GET", path: OWN_PATS_PATH, schema: z.array(s.apiKeySchema) });
     return data.map(toApiKey);
+  }
+
+  /** Every member's personal access tokens with their owner (needs organization:pats:read; in no published spec). */
+  async listOrgPersonalAccessTokens(): Promise<PersonalAccessTokenInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: ORG_PATS_PATH, schema: z.array(s.orgPatSchema) });
+    return data.map((p) => ({
+      ...toApiKey(p),
+      owner: { lsUserId: orNone(p.ls_user_id), userId: orNone(p.user_id), email: orNone(p.email), identityId: orNone(p.org_identity_id) ?? orNone(p.identity_id) },
+    }));
+  }
+
+  async listServiceAccounts(): Promise<ServiceAccountInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: SERVICE_ACCOUNTS_PATH, schema: z.array(s.serviceAccountSchema) });
+    return data.map((a) => ({ id: a.id, name: a.name, createdAt: orNone(a.created_at), defaultWorkspaceId: orNone(a.default_workspace_id) }));
   }
 
   // ---- whole-listing helpers -----------------------------------------------------------------
@@ -322,5 +360,6 @@ function toApiKey(k: z.infer<typeof s.apiKeySchema>): ApiKeyInfo {
     lastUsedAt: orNone(k.last_used_at),
     expiresAt: orNone(k.expires_at),
     workspaceNames: k.workspace_names ?? [],
+    createdBy: orNone(k.created_by),
   };
 }
