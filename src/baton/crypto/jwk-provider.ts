@@ -11,15 +11,10 @@
 import { create } from "@bufbuild/protobuf";
 import { Encrypter, type Recipient } from "age-encryption";
 import { CompactEncrypt, importJWK } from "jose";
-import {
-  EncryptedDataSchema,
-  type EncryptedData,
-  type EncryptionConfig,
-  type PlaintextData,
-} from "../gen/c1/connector/v2/encryption_pb.js";
+import { EncryptedDataSchema, type EncryptedData, type PlaintextData } from "../gen/c1/connector/v2/encryption_pb.js";
 import { SshEd25519Recipient, SshRsaRecipient, type RandomSource } from "./age-ssh.js";
-import { EncryptionFailedError, PublicKeyError, UnsupportedEncryptionProviderError } from "./errors.js";
-import { jwkThumbprintHex, parsePublicJwk, type PublicJwk } from "./jwk.js";
+import { EncryptionFailedError } from "./errors.js";
+import { jwkThumbprintHex, type PublicJwk } from "./jwk.js";
 
 export const JWK_PROVIDER = "baton/jwk/v1";
 
@@ -51,40 +46,6 @@ export async function encryptForJwk(
     encryptedBytes: new TextEncoder().encode(Buffer.from(ciphertext).toString("base64")),
     keyIds: [keyId],
   });
-}
-
-/**
- * Validates the encryption configs of a request (service mode) and returns their public keys.
- * Call it before doing anything irreversible, so a bad config fails the task before, say, a
- * new credential is created. A config without a provider but with a JWK is taken as
- * `baton/jwk/v1`, as baton-sdk does; provider names compare trimmed and case-insensitively.
- */
-export function publicJwksFromConfigs(configs: readonly EncryptionConfig[]): PublicJwk[] {
-  return configs.map((config, index) => {
-    const what = `encryption config #${index + 1}`;
-    const jwkBytes = config.config.case === "jwkPublicKeyConfig" ? config.config.value.pubKey : undefined;
-    const provider = config.provider.trim().toLowerCase() || (jwkBytes !== undefined ? JWK_PROVIDER : "");
-    if (provider !== JWK_PROVIDER) {
-      throw new UnsupportedEncryptionProviderError(
-        `${what} asks for encryption provider "${provider || "(none)"}": this connector encrypts only with ${JWK_PROVIDER}`,
-      );
-    }
-    if (jwkBytes === undefined || jwkBytes.length === 0) {
-      throw new PublicKeyError(`${what} names ${JWK_PROVIDER} but carries no JWK public key`);
-    }
-    return parsePublicJwk(jwkBytes, `the public key of ${what}`);
-  });
-}
-
-/** Encrypts one secret once per encryption config, in order; fails as a whole if any one fails. */
-export async function encryptForConfigs(
-  plaintext: PlaintextData,
-  configs: readonly EncryptionConfig[],
-): Promise<EncryptedData[]> {
-  const keys = publicJwksFromConfigs(configs);
-  const out: EncryptedData[] = [];
-  for (const key of keys) out.push(await encryptForJwk(plaintext, key));
-  return out;
 }
 
 function ageRecipient(publicKey: Exclude<PublicJwk, { kty: "EC" }>, options: EncryptOptions): Recipient {
