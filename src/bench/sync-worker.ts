@@ -16,6 +16,8 @@ const cfg: ConnectorConfig = {
   file: file!,
   provisioning: false,
   grantPrincipalType: "user",
+  keyExpiringWithinDays: 30,
+  keyUnusedForDays: 90,
   logLevel: "error",
   logFormat: "json",
 };

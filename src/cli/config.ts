@@ -34,6 +34,16 @@ export interface ConnectorConfig extends CommonConfig {
   grantPrincipal?: string;
   grantPrincipalType: string;
   revokeGrant?: string;
+  /** Milliseconds since the epoch API-key findings are computed at (--now); undefined = the current time. */
+  now?: number;
+  keyExpiringWithinDays: number;
+  keyUnusedForDays: number;
+  deleteResource?: string;
+  deleteResourceType?: string;
+  rotateCredentials?: string;
+  rotateCredentialsType?: string;
+  /** The JWK, inline or a path, as given; parsed by the rotation command before anything changes. */
+  rotateCredentialsPublicKey?: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -108,8 +118,17 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     grantPrincipal: optionalString(raw.grantPrincipal),
     grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
     revokeGrant: optionalString(raw.revokeGrant),
+    now: nowField(raw.now),
+    keyExpiringWithinDays: numberField(raw, "key-expiring-within-days"),
+    keyUnusedForDays: numberField(raw, "key-unused-for-days"),
+    deleteResource: optionalString(raw.deleteResource),
+    deleteResourceType: optionalString(raw.deleteResourceType),
+    rotateCredentials: optionalString(raw.rotateCredentials),
+    rotateCredentialsType: optionalString(raw.rotateCredentialsType),
+    rotateCredentialsPublicKey: optionalString(raw.rotateCredentialsPublicKey),
   };
   checkProvisioningFlags(cfg);
+  checkSecretActionFlags(cfg);
   return cfg;
 }
 
@@ -123,6 +142,36 @@ function checkProvisioningFlags(c: ConnectorConfig): void {
   const action = c.grantEntitlement !== undefined ? "--grant-entitlement" : c.revokeGrant !== undefined ? "--revoke-grant" : undefined;
   if (action && !c.provisioning) {
     throw new UsageError(`${action} changes access in LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it`);
+  }
+}
+
+function nowField(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const text = String(v).trim();
+  const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--now must be an RFC 3339 time with a zone, such as 2025-07-01T00:00:00Z (got "${text}")`);
+  return ms;
+}
+
+function checkSecretActionFlags(c: ConnectorConfig): void {
+  const actions = [
+    ["--grant-entitlement", c.grantEntitlement],
+    ["--revoke-grant", c.revokeGrant],
+    ["--delete-resource", c.deleteResource],
+    ["--rotate-credentials", c.rotateCredentials],
+  ].filter(([, v]) => v !== undefined);
+  if (actions.length > 1) throw new UsageError(`${actions.map(([f]) => f).join(" and ")} cannot be used together: run one action at a time`);
+  for (const [action, id, type] of [
+    ["--delete-resource", c.deleteResource, c.deleteResourceType],
+    ["--rotate-credentials", c.rotateCredentials, c.rotateCredentialsType],
+  ] as const) {
+    if (id === undefined && type !== undefined) throw new UsageError(`${action}-type needs ${action} <resource id>`);
+    if (id !== undefined && (type === undefined || type.trim() === "")) throw new UsageError(`${action} needs ${action}-type (for API keys: service_key)`);
+    if (id !== undefined && id.trim() === "") throw new UsageError(`${action} needs a resource id`);
+    if (id !== undefined && !c.provisioning) throw new UsageError(`${action} changes LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it`);
+  }
+  if (c.rotateCredentials !== undefined && c.rotateCredentialsPublicKey === undefined) {
+    throw new UsageError("--rotate-credentials needs --rotate-credentials-public-key: the public JWK (inline JSON or a file path) the new key is encrypted to");
   }
 }
 

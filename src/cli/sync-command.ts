@@ -1,6 +1,8 @@
 import { C1zWriter } from "../baton/c1z/writer.js";
 import { runSync } from "../baton/sync/engine.js";
 import type { SyncCounts } from "../baton/sync/types.js";
+import { FINDINGS, FINDING_LABELS } from "../connector/secrets/findings.js";
+import { type SecretsSummary, secretsSummary } from "../connector/secrets/inventory.js";
 import { createSyncPlan } from "../connector/registry.js";
 import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, checkOutputFile } from "./config.js";
@@ -18,6 +20,8 @@ export interface SyncSummary {
   rateLimited: number;
   membershipSource: string;
   excludedWorkspaces: { personal: number; deleted: number };
+  /** API keys, PAT visibility and findings; absent when no key type ran. */
+  secrets?: SecretsSummary;
   seconds: number;
 }
 
@@ -59,7 +63,11 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
   const progress = showProgress ? new ProgressLine(process.stderr, () => client.stats().requests) : undefined;
   try {
     logger.info("sync started", { file: cfg.file, baseUrl: cfg.baseUrl, organizationId: cfg.organizationId });
-    const plan = createSyncPlan(client, { membershipSource: cfg.membershipSource, logger });
+    const plan = createSyncPlan(client, {
+      membershipSource: cfg.membershipSource,
+      logger,
+      secretReview: { now: cfg.now, expiringWithinDays: cfg.keyExpiringWithinDays, unusedForDays: cfg.keyUnusedForDays },
+    });
     const keepHeapInBudget = createHeapBudget();
     const counts = await runSync(plan.syncers, writer, {
       concurrency: Math.max(cfg.maxInFlight, 4),
@@ -85,6 +93,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
       rateLimited: stats.rateLimited,
       membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
       excludedWorkspaces: catalog.excluded,
+      ...(secretsSummary(plan.context) && { secrets: secretsSummary(plan.context) }),
       seconds: (Date.now() - started) / 1000,
     };
   } catch (err) {
@@ -109,9 +118,23 @@ export function formatSyncSummary(s: SyncSummary): string {
     `  workspace roles  ${by("workspace_role")}`,
     `  entitlements     ${c.entitlements}`,
     `  grants           ${c.grants}  (${Object.entries(c.grantsByType).map(([t, n]) => `${t} ${n}`).join(", ") || "none"})`,
+    ...(s.secrets ? formatSecrets(s.secrets, by) : []),
     `  requests         ${s.requests}  (${s.retries} retried, ${s.rateLimited} rate-limited; memberships from ${s.membershipSource})`,
   ];
   return lines.join("\n");
+}
+
+function formatSecrets(k: SecretsSummary, by: (t: string) => number): string[] {
+  const lines = [
+    `  service keys     ${by("service_key")}${k.workspaceNamesUnmatched || k.workspaceNamesAmbiguous ? `  (${k.workspaceNamesUnmatched} workspace name(s) matched no workspace, ${k.workspaceNamesAmbiguous} matched several: no grant)` : ""}`,
+    k.personalAccessTokens === null
+      ? `  PATs             not visible: ${k.patsNotVisible ?? "the org-wide listing did not answer"}`
+      : `  PATs             ${by("personal_access_token")}`,
+    `  service accounts ${k.serviceAccounts === null ? "not listed by this LangSmith" : by("service_account")}`,
+  ];
+  const found = FINDINGS.filter((f) => k.findings[f] > 0).map((f) => `${FINDING_LABELS[f]} ${k.findings[f]}`);
+  lines.push(`  key findings     ${found.length ? found.join(", ") : "none"}  (at ${k.now}; expiring = within ${k.expiringWithinDays} d, unused = over ${k.unusedForDays} d)`);
+  return lines;
 }
 
 export function formatBytes(n: number): string {

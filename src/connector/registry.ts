@@ -4,9 +4,14 @@ import type { ResourceSyncer } from "../baton/sync/types.js";
 import type { LangSmithClient, Logger } from "../langsmith/index.js";
 import type { ResourceTypeModule } from "./resource-type-module.js";
 import { orgRoleModule } from "./resources/org-role.js";
+import { personalAccessTokenModule } from "./resources/personal-access-token.js";
+import { serviceAccountModule } from "./resources/service-account.js";
+import { serviceKeyModule } from "./resources/service-key.js";
 import { userModule } from "./resources/user.js";
 import { workspaceRoleModule } from "./resources/workspace-role.js";
 import { workspaceModule } from "./resources/workspace.js";
+import type { FindingOptions } from "./secrets/findings.js";
+import { configureSecretReview } from "./secrets/inventory.js";
 import { type MembershipSourceOption, SyncContext } from "./sync-context.js";
 
 /** A list of modules, one per resource type; the order is the order rows are written in. */
@@ -17,6 +22,9 @@ export const RESOURCE_TYPE_REGISTRY: ResourceTypeRegistry = [
   orgRoleModule,
   userModule,
   workspaceRoleModule,
+  serviceAccountModule,
+  serviceKeyModule,
+  personalAccessTokenModule,
 ];
 
 /** The module of a resource type id, or undefined when the registry has none. */
@@ -35,11 +43,14 @@ export interface SyncPlanOptions {
   /** Cancels every request the syncers make. */
   signal?: AbortSignal;
   registry?: ResourceTypeRegistry;
+  /** When API-key findings are computed and their thresholds. */
+  secretReview?: Partial<FindingOptions>;
 }
 
 /** Fresh syncers (with fresh per-sync state) for one sync run; the catalog is shared, so nothing is fetched twice. */
 export function createSyncPlan(client: LangSmithClient, opts: SyncPlanOptions): SyncPlan {
   const context = new SyncContext(client, opts.membershipSource ?? "auto", opts.logger, opts.signal);
+  configureSecretReview(context, opts.secretReview);
   const syncers = (opts.registry ?? RESOURCE_TYPE_REGISTRY).map((m) => m.syncer(context));
   return { syncers, context };
 }

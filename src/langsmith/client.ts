@@ -66,10 +66,13 @@ export class LangSmithClient {
   readonly organizationId: string;
   private readonly http: HttpExecutor;
   private readonly limiter: RequestLimiter;
+  /** Kept only to recognise the caller's own key among listed keys; never exposed or printed. */
+  readonly #apiKey: string;
 
   constructor(opts: LangSmithClientOptions) {
     this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? "https://api.smith.langchain.com");
     this.organizationId = opts.organizationId;
+    this.#apiKey = opts.apiKey;
     this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8 });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
@@ -229,6 +232,16 @@ export class LangSmithClient {
   }
 
   // ---- keys ----------------------------------------------------------------------------------
+
+  /**
+   * Whether a key LangSmith lists in redacted form (`lsv2_sk_...4f2a`: its first 8 and last 4 characters)
+   * could be the key this client authenticates with. A match is not proof (other keys may share the
+   * visible characters), so callers use it to refuse, never to act.
+   */
+  callerKeyMatches(shortKey: string): boolean {
+    const m = /^(.+?)\.\.\.(.+)$/.exec(shortKey);
+    return !!m && this.#apiKey.startsWith(m[1]!) && this.#apiKey.endsWith(m[2]!);
+  }
 
   /** Every org-level service key, org-wide and workspace-scoped (unpaginated). */
   async listServiceKeys(): Promise<ApiKeyInfo[]> {
