@@ -6,6 +6,7 @@ import { UsageError, commonConfig, connectorConfig, resolveRaw } from "./config.
 import { describeError } from "./describe-error.js";
 import { FIELDS, camel, envName } from "./fields.js";
 import { provisionCommand } from "./provision-command.js";
+import { deleteResourceCommand, rotateCredentialsCommand } from "./resource-action-command.js";
 import { capabilitiesJson, configSchemaJson } from "./schema-output.js";
 import { formatSyncSummary, syncCommand } from "./sync-command.js";
 import { VERSION } from "./version.js";
@@ -72,6 +73,14 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
       const outcome = await provisionCommand(cfg, logger);
       if (json) process.stdout.write(`${JSON.stringify({ result: outcome.kind, message: outcome.message, annotations: outcome.annotations.map((a) => a.typeUrl), grants: outcome.grants.map((g) => g.id) })}\n`);
       else process.stdout.write(`${outcome.message}\n`);
+      return;
+    }
+    if (cfg.deleteResource !== undefined || cfg.rotateCredentials !== undefined) {
+      // Rotation owns stdout (the encrypted credential); its status line goes to stderr or the log.
+      const rotating = cfg.rotateCredentials !== undefined;
+      const outcome = rotating ? await rotateCredentialsCommand(cfg, logger) : await deleteResourceCommand(cfg, logger);
+      if (json) logger.info(rotating ? "rotation finished" : "deletion finished", { message: outcome.message });
+      else (rotating ? process.stderr : process.stdout).write(`${outcome.message}\n`);
       return;
     }
     const summary = await syncCommand(cfg, logger, !json && !!process.stderr.isTTY);
