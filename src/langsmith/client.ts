@@ -45,7 +45,13 @@ export interface LangSmithClientOptions {
   random?: () => number;
 }
 
-export interface PageParams {
+/** Per-call options every method accepts. */
+export interface RequestOptions {
+  /** Cancels the call: its request is aborted and the method rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface PageParams extends RequestOptions {
   limit?: number;
   offset?: number;
 }
@@ -96,14 +102,14 @@ export class LangSmithClient {
 
   // ---- organization -------------------------------------------------------------------------
 
-  async getOrganization(): Promise<Organization> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema });
+  async getOrganization(opts: RequestOptions = {}): Promise<Organization> {
+    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema, signal: opts.signal });
     return { id: data.id ?? undefined, displayName: data.display_name ?? undefined, personal: data.is_personal ?? undefined };
   }
 
   /** Both organization- and workspace-scoped roles, built-in and custom (unpaginated). */
-  async listRoles(): Promise<Role[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema) });
+  async listRoles(opts: RequestOptions = {}): Promise<Role[]> {
+    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema), signal: opts.signal });
     return data.map((r) => ({
       id: r.id,
       name: r.name,
@@ -116,12 +122,13 @@ export class LangSmithClient {
   }
 
   /** Every workspace the key can see (unpaginated), personal ones included; deleted ones only when asked. */
-  async listWorkspaces(opts: { includeDeleted?: boolean } = {}): Promise<Workspace[]> {
+  async listWorkspaces(opts: { includeDeleted?: boolean } & RequestOptions = {}): Promise<Workspace[]> {
     const { data } = await this.http.call({
       method: "GET",
       path: "/api/v1/workspaces",
       query: { include_deleted: opts.includeDeleted ?? false },
       schema: z.array(s.workspaceSchema),
+      signal: opts.signal,
     });
     return data.map((w) => ({
       id: w.id,
@@ -141,6 +148,7 @@ export class LangSmithClient {
       path: "/api/v1/orgs/current/members/active",
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds, emails: p.emails },
       schema: z.array(s.orgMemberSchema),
+      signal: p.signal,
     });
     return { items: data.map(toOrgMember), total: totalOf(headers) };
   }
@@ -151,6 +159,7 @@ export class LangSmithClient {
       path: "/api/v1/orgs/current/members/pending",
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
+      signal: p.signal,
     });
     return { items: data.map(toPending), total: totalOf(headers) };
   }
@@ -162,6 +171,7 @@ export class LangSmithClient {
       path: "/api/v1/platform/orgs/current/members",
       query: { ...pageQuery(p), active_is: p.activeOnly ? true : undefined },
       schema: z.array(s.platformMemberSchema),
+      signal: p.signal,
     });
     return {
       items: data.map(toPlatformMember),
@@ -179,6 +189,7 @@ export class LangSmithClient {
       tenantId: workspaceId,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds },
       schema: z.array(s.workspaceMemberSchema),
+      signal: p.signal,
     });
     return { items: data.map((m) => toWorkspaceMember(m, workspaceId)), total: totalOf(headers) };
   }
@@ -190,12 +201,13 @@ export class LangSmithClient {
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
+      signal: p.signal,
     });
     return { items: data.map(toPending), total: totalOf(headers) };
   }
 
   /** Adds an active org member to a workspace with one workspace role. Returns the new workspace identity. */
-  async addWorkspaceMember(workspaceId: string, input: AddWorkspaceMemberInput): Promise<{ identityId: string; roleId?: string }> {
+  async addWorkspaceMember(workspaceId: string, input: AddWorkspaceMemberInput, opts: RequestOptions = {}): Promise<{ identityId: string; roleId?: string }> {
     const body: Record<string, string> = { role_id: input.roleId };
     if (input.orgIdentityId) body.org_identity_id = input.orgIdentityId;
     else if (input.lsUserId) body.ls_user_id = input.lsUserId;
@@ -206,28 +218,31 @@ export class LangSmithClient {
       tenantId: workspaceId,
       body,
       schema: s.identitySchema,
+      signal: opts.signal,
     });
     return { identityId: data.id, roleId: data.role_id ?? undefined };
   }
 
   /** Replaces a workspace member's single role. `identityId` is the workspace identity id. */
-  async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string): Promise<void> {
+  async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "PATCH",
       path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
       tenantId: workspaceId,
       body: { role_id: roleId },
       schema: s.anyBody,
+      signal: opts.signal,
     });
   }
 
   /** Removes the member from the workspace (their org membership stays). */
-  async removeWorkspaceMember(workspaceId: string, identityId: string): Promise<void> {
+  async removeWorkspaceMember(workspaceId: string, identityId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "DELETE",
       path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
       tenantId: workspaceId,
       schema: s.anyBody,
+      signal: opts.signal,
     });
   }
 
@@ -244,8 +259,8 @@ export class LangSmithClient {
   }
 
   /** Every org-level service key, org-wide and workspace-scoped (unpaginated). */
-  async listServiceKeys(): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: SERVICE_KEYS_PATH, schema: z.array(s.apiKeySchema) });
+  async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: SERVICE_KEYS_PATH, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
@@ -253,53 +268,53 @@ export class LangSmithClient {
    * Creates a service key. The answer is the only place the full key ever appears; it is registered for
    * redaction before it is returned. Not retried on a lost answer: the caller reads the keys back first.
    */
-  async createServiceKey(input: CreateServiceKeyInput): Promise<CreatedServiceKey> {
+  async createServiceKey(input: CreateServiceKeyInput, opts: RequestOptions = {}): Promise<CreatedServiceKey> {
     const body: Record<string, unknown> = { description: input.description };
     if (input.expiresAt !== undefined) body.expires_at = input.expiresAt;
     if (input.workspaceIds !== undefined) body.workspaces = input.workspaceIds;
     if (input.roleId !== undefined) body.role_id = input.roleId;
     if (input.orgRoleId !== undefined) body.org_role_id = input.orgRoleId;
     if (input.defaultWorkspaceId !== undefined) body.default_workspace_id = input.defaultWorkspaceId;
-    const { data } = await this.http.call({ method: "POST", path: SERVICE_KEYS_PATH, body, schema: s.createdApiKeySchema });
+    const { data } = await this.http.call({ method: "POST", path: SERVICE_KEYS_PATH, body, schema: s.createdApiKeySchema, signal: opts.signal });
     registerSecret(data.key);
     return { ...toApiKey(data), key: data.key };
   }
 
   /** Deletes a service key (LangSmith answers 404 when it is already gone: a NotFoundError). */
-  async deleteServiceKey(keyId: string): Promise<void> {
-    await this.http.call({ method: "DELETE", path: serviceKeyPath(keyId), schema: s.anyBody });
+  async deleteServiceKey(keyId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: serviceKeyPath(keyId), schema: s.anyBody, signal: opts.signal });
   }
 
   /** The calling identity's own personal access tokens. */
-  async listPersonalAccessTokens(): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: OWN_PATS_PATH, schema: z.array(s.apiKeySchema) });
+  async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: OWN_PATS_PATH, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
   /** Every member's personal access tokens with their owner (needs organization:pats:read; in no published spec). */
-  async listOrgPersonalAccessTokens(): Promise<PersonalAccessTokenInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: ORG_PATS_PATH, schema: z.array(s.orgPatSchema) });
+  async listOrgPersonalAccessTokens(opts: RequestOptions = {}): Promise<PersonalAccessTokenInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: ORG_PATS_PATH, schema: z.array(s.orgPatSchema), signal: opts.signal });
     return data.map((p) => ({
       ...toApiKey(p),
       owner: { lsUserId: orNone(p.ls_user_id), userId: orNone(p.user_id), email: orNone(p.email), identityId: orNone(p.org_identity_id) ?? orNone(p.identity_id) },
     }));
   }
 
-  async listServiceAccounts(): Promise<ServiceAccountInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: SERVICE_ACCOUNTS_PATH, schema: z.array(s.serviceAccountSchema) });
+  async listServiceAccounts(opts: RequestOptions = {}): Promise<ServiceAccountInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: SERVICE_ACCOUNTS_PATH, schema: z.array(s.serviceAccountSchema), signal: opts.signal });
     return data.map((a) => ({ id: a.id, name: a.name, createdAt: orNone(a.created_at), defaultWorkspaceId: orNone(a.default_workspace_id) }));
   }
 
   // ---- whole-listing helpers -----------------------------------------------------------------
 
-  iterateOrgMembers(opts: { lsUserIds?: string[] } = {}): AsyncGenerator<OrgMember[]> {
+  iterateOrgMembers(opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
     });
   }
 
-  iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } = {}): AsyncGenerator<WorkspaceMember[]> {
+  iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<WorkspaceMember[]> {
     return paginate((limit, offset) => this.listWorkspaceMembersPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
       where: { method: "GET", path: "/api/v1/workspaces/current/members/active", tenantId: workspaceId },

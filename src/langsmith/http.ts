@@ -32,6 +32,8 @@ export interface CallSpec<S extends z.ZodType> {
   tenantId?: string;
   body?: unknown;
   schema: S;
+  /** Cancels the call: the request in flight, a wait for the limiter and a back-off all stop at once. */
+  signal?: AbortSignal;
 }
 
 export interface CallResult<T> {
@@ -92,6 +94,7 @@ export class HttpExecutor {
     const idempotent = spec.method === "GET";
     const { retry, logger } = this.o;
     for (let attempt = 1; ; attempt++) {
+      spec.signal?.throwIfAborted();
       const started = Date.now();
       let sentAt = started;
       let res: TransportResponse;
@@ -100,13 +103,13 @@ export class HttpExecutor {
         res = await this.o.limiter.run(() => {
           sentAt = Date.now();
           return this.o.transport(this.buildRequest(spec, path));
-        });
+        }, spec.signal);
       } catch (err) {
         if (!(err instanceof TransportFailure)) throw err;
         const details = { ...info, attempts: attempt, cause: err };
         const error = err.timedOut ? new TimeoutError({ ...details, timeoutMs: this.o.timeoutMs }) : new NetworkError(details);
         if (idempotent && attempt < retry.maxAttempts) {
-          await this.backoff(info, attempt, backoffDelay(attempt, retry, this.o.random), err.timedOut ? "timeout" : "network error");
+          await this.backoff(info, attempt, backoffDelay(attempt, retry, this.o.random), err.timedOut ? "timeout" : "network error", spec.signal);
           continue;
         }
         throw error;
@@ -121,17 +124,17 @@ export class HttpExecutor {
       }
       const retriable = res.status === 429 || (idempotent && (res.status >= 500 && res.status !== 501));
       if (retriable && attempt < retry.maxAttempts) {
-        await this.backoff(info, attempt, retryAfterMs ?? backoffDelay(attempt, retry, this.o.random), `status ${res.status}`);
+        await this.backoff(info, attempt, retryAfterMs ?? backoffDelay(attempt, retry, this.o.random), `status ${res.status}`, spec.signal);
         continue;
       }
       throw errorForStatus(res.status, { ...info, detail: errorDetail(res), attempts: attempt, retryAfterMs });
     }
   }
 
-  private async backoff(info: RequestInfo, attempt: number, waitMs: number, reason: string): Promise<void> {
+  private async backoff(info: RequestInfo, attempt: number, waitMs: number, reason: string, signal?: AbortSignal): Promise<void> {
     this.stats_.retries++;
     this.o.logger.warn("retrying LangSmith request", { method: info.method, path: info.path, tenant: info.tenantId, reason, attempt, waitMs });
-    await sleep(waitMs);
+    await sleep(waitMs, signal);
   }
 
   private buildRequest(spec: CallSpec<z.ZodType>, path: string) {
@@ -147,7 +150,7 @@ export class HttpExecutor {
       headers["content-type"] = "application/json";
       body = JSON.stringify(spec.body);
     }
-    return { method: spec.method, url: this.o.baseUrl + path, headers, body, timeoutMs: this.o.timeoutMs };
+    return { method: spec.method, url: this.o.baseUrl + path, headers, body, timeoutMs: this.o.timeoutMs, signal: spec.signal };
   }
 
   private parse<S extends z.ZodType>(spec: CallSpec<S>, res: TransportResponse, info: RequestInfo): z.infer<S> {

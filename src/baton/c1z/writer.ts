@@ -61,6 +61,7 @@ export class C1zWriter {
   private state: State = "open";
   private abortRequested = false;
   private finishing: Promise<C1zFinishResult> | undefined;
+  private aborting: Promise<void> | undefined;
   /** Grant ids written so far (hashes), and the ids written more than once. */
   private readonly grantIds = new IdHashSet();
   private readonly repeatedGrants = new Set<string>();
@@ -156,8 +157,16 @@ export class C1zWriter {
     return this.finishing;
   }
 
-  /** Discards everything: removes working and temporary files; the target is untouched. Idempotent. */
-  async abort(): Promise<void> {
+  /**
+   * Discards everything: removes working and temporary files; the target is untouched. Idempotent: every
+   * call resolves once the files are gone, however many were made while the first was still removing them.
+   */
+  abort(): Promise<void> {
+    this.aborting ??= this.doAbort();
+    return this.aborting;
+  }
+
+  private async doAbort(): Promise<void> {
     if (this.state === "finishing") {
       this.abortRequested = true;
       await this.finishing?.catch(() => undefined);

@@ -26,7 +26,7 @@ export class PersonalAccessTokenSyncer implements ResourceSyncer {
     const inventory = secretInventory(this.ctx);
     let tokens: PersonalAccessTokenInfo[];
     try {
-      tokens = await this.ctx.client.listOrgPersonalAccessTokens();
+      tokens = await this.ctx.client.listOrgPersonalAccessTokens({ signal: this.ctx.signal });
     } catch (err) {
       if (inventory.patsUnavailable(err)) return { items: [] };
       throw err;

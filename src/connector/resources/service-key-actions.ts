@@ -45,7 +45,7 @@ function refuseOwnKey(ctx: ActionContext, k: ApiKeyInfo, action: string): void {
 /** Deletes the key; a key already gone (not listed, or 404 on delete) is success. */
 async function deleteIfPresent(ctx: ActionContext, keyId: string): Promise<"deleted" | "already-gone"> {
   try {
-    await ctx.client.deleteServiceKey(keyId);
+    await ctx.client.deleteServiceKey(keyId, { signal: ctx.signal });
     return "deleted";
   } catch (err) {
     if (err instanceof NotFoundError) return "already-gone";
@@ -56,7 +56,7 @@ async function deleteIfPresent(ctx: ActionContext, keyId: string): Promise<"dele
 export const serviceKeyDeleter: ResourceDeleter = {
   async deleteResource(ctx: ActionContext, rid: ResourceId): Promise<ActionOutcome> {
     checkType(rid, "--delete-resource");
-    const key = (await ctx.client.listServiceKeys()).find((k) => k.id === rid.resource);
+    const key = (await ctx.client.listServiceKeys({ signal: ctx.signal })).find((k) => k.id === rid.resource);
     if (!key) return { message: `service key ${rid.resource} is already gone: nothing to delete`, annotations: [] };
     refuseOwnKey(ctx, key, "delete");
     const result = await deleteIfPresent(ctx, key.id);
@@ -84,7 +84,7 @@ async function replacementSpec(ctx: ActionContext, old: ApiKeyInfo, now: number)
     return spec;
   }
   // LangSmith lists a key's workspaces by name; creation wants ids. Resolve among the live workspaces.
-  const live = (await ctx.client.listWorkspaces()).filter((w) => !w.deleted);
+  const live = (await ctx.client.listWorkspaces({ signal: ctx.signal })).filter((w) => !w.deleted);
   const ids: string[] = [];
   for (const name of old.workspaceNames) {
     const matches = live.filter((w) => w.displayName === name);
@@ -120,10 +120,10 @@ function madeBy(k: ApiKeyInfo, spec: CreateServiceKeyInput): boolean {
 async function createReplacement(ctx: ActionContext, spec: CreateServiceKeyInput, known: Set<string>, oldId: string): Promise<CreatedServiceKey> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.client.createServiceKey(spec);
+      return await ctx.client.createServiceKey(spec, { signal: ctx.signal });
     } catch (err) {
       if (!(err instanceof LangSmithError && err.transient)) throw err;
-      const strays = (await ctx.client.listServiceKeys()).filter((k) => !known.has(k.id) && madeBy(k, spec));
+      const strays = (await ctx.client.listServiceKeys({ signal: ctx.signal })).filter((k) => !known.has(k.id) && madeBy(k, spec));
       for (const stray of strays) {
         try {
           await deleteIfPresent(ctx, stray.id);
@@ -145,7 +145,7 @@ async function createReplacement(ctx: ActionContext, spec: CreateServiceKeyInput
 export const serviceKeyRotator: CredentialRotator = {
   async rotateCredential(ctx: ActionContext, rid: ResourceId): Promise<CredentialRotationOutcome> {
     checkType(rid, "--rotate-credentials");
-    const keys = await ctx.client.listServiceKeys();
+    const keys = await ctx.client.listServiceKeys({ signal: ctx.signal });
     const old = keys.find((k) => k.id === rid.resource);
     if (!old) throw new ProvisioningPreconditionError(`service key ${rid.resource} does not exist (any more): nothing to rotate`);
     refuseOwnKey(ctx, old, "rotate");

@@ -56,7 +56,7 @@ export class ServiceKeySyncer implements ResourceSyncer {
 
   async list(): Promise<PageResult<Resource>> {
     const inventory = secretInventory(this.ctx);
-    const [keys, catalog] = await Promise.all([this.ctx.client.listServiceKeys(), this.ctx.catalog()]);
+    const [keys, catalog] = await Promise.all([this.ctx.client.listServiceKeys({ signal: this.ctx.signal }), this.ctx.catalog()]);
     const byName = workspacesByName(catalog);
     const items: Resource[] = [];
     const grants: Grant[] = [];

@@ -30,14 +30,14 @@ export class UserSyncer implements ResourceSyncer {
     if (source.kind === "platform") {
       const page =
         (token.offset === 0 ? this.ctx.takeFirstPlatformPage(source) : undefined) ??
-        (await this.ctx.client.listPlatformMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, activeOnly: true }));
+        (await this.ctx.client.listPlatformMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, activeOnly: true, signal: this.ctx.signal }));
       const fresh = this.ctx.guard<PlatformMember>("platform-members", { path: PLATFORM_MEMBERS_PATH }).accept(page.items, token.offset);
       const catalog = await this.ctx.catalog();
       const members = fresh.filter((m) => !m.pending && m.lsUserId);
       const grants = members.flatMap((m) => [...orgRoleGrants(catalog, m.lsUserId!, m.orgRoleId), ...platformWorkspaceGrants(catalog, m)]);
       return { items: members.map(platformUser), grants, ...nextOffsetTokens(token, page.items.length, page.total) };
     }
-    const page = await this.ctx.client.listOrgMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset });
+    const page = await this.ctx.client.listOrgMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, signal: this.ctx.signal });
     const fresh = this.ctx.guard<OrgMember>("org-members", { path: ORG_MEMBERS_PATH }).accept(page.items, token.offset);
     const catalog = await this.ctx.catalog();
     const grants = fresh.flatMap((m) => orgRoleGrants(catalog, m.lsUserId, m.orgRoleId));

@@ -38,7 +38,7 @@ export class WorkspaceSyncer implements ResourceSyncer {
     if (source.kind === "platform") return { items: [] };
     const workspaceId = resource.id!.resource;
     const token = parseOffsetToken(pageToken);
-    const page = await this.ctx.client.listWorkspaceMembersPage(workspaceId, { limit: MEMBER_PAGE_LIMIT, offset: token.offset });
+    const page = await this.ctx.client.listWorkspaceMembersPage(workspaceId, { limit: MEMBER_PAGE_LIMIT, offset: token.offset, signal: this.ctx.signal });
     const fresh = this.ctx
       .guard<WorkspaceMember>(`workspace-members:${workspaceId}`, { path: WORKSPACE_MEMBERS_PATH, tenantId: workspaceId })
       .accept(page.items, token.offset);

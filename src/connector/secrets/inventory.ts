@@ -79,7 +79,7 @@ export class SecretInventory {
 
   /** Service accounts, or null when LangSmith has no such listing (older or self-hosted servers). */
   serviceAccounts(): Promise<ServiceAccountInfo[] | null> {
-    this.accountsPromise ??= this.ctx.client.listServiceAccounts().catch((err: unknown) => {
+    this.accountsPromise ??= this.ctx.client.listServiceAccounts({ signal: this.ctx.signal }).catch((err: unknown) => {
       if (err instanceof NotFoundError || err instanceof UnexpectedResponseError) {
         this.ctx.logger.info("service accounts are not listed by this LangSmith (GET /api/v1/service-accounts answered 404)");
         return null;
@@ -133,7 +133,7 @@ export class SecretInventory {
   private members(): Promise<MemberIndex> {
     this.membersPromise ??= (async () => {
       const byKey = new Map<string, { lsUserId: string; active: boolean }>();
-      for await (const page of this.ctx.client.iterateOrgMembers()) {
+      for await (const page of this.ctx.client.iterateOrgMembers({ signal: this.ctx.signal })) {
         for (const m of page) {
           const v = { lsUserId: m.lsUserId, active: !m.disabled };
           byKey.set(m.lsUserId, v);

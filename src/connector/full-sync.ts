@@ -1,0 +1,94 @@
+// One full sync of LangSmith into a .c1z, owned by nobody's process: the one-shot CLI wraps it with signal
+// handling and exit codes, a daemon can run several at once and cancel any of them.
+import { C1zWriter, type C1zWriterOptions } from "../baton/c1z/writer.js";
+import { runSync } from "../baton/sync/engine.js";
+import type { SyncCounts, SyncProgress } from "../baton/sync/types.js";
+import { type Clock, realClock } from "../common/clock.js";
+import type { LangSmithClient, Logger } from "../langsmith/index.js";
+import { RESOURCE_TYPE_REGISTRY, type ResourceTypeRegistry, createSyncPlan } from "./registry.js";
+import type { FindingOptions } from "./secrets/findings.js";
+import { type SecretsSummary, secretsSummary } from "./secrets/inventory.js";
+import type { MembershipSourceOption } from "./sync-context.js";
+
+export interface FullSyncOptions {
+  client: LangSmithClient;
+  /** Where the .c1z is published; replaced only when everything was read. */
+  file: string;
+  logger: Logger;
+  membershipSource?: MembershipSourceOption;
+  /** How many connector calls run at once (the client's limiter still governs requests). */
+  concurrency: number;
+  onProgress?: (p: SyncProgress) => void;
+  registry?: ResourceTypeRegistry;
+  writer?: C1zWriterOptions;
+  clock?: Clock;
+  /** When API-key findings are computed, and their thresholds. */
+  secretReview?: Partial<FindingOptions>;
+}
+
+export interface SyncSummary {
+  file: string;
+  bytes: number;
+  syncId: string;
+  counts: SyncCounts;
+  /** Requests this sync made (the client may be shared; these are its own). */
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  membershipSource: string;
+  excludedWorkspaces: { personal: number; deleted: number };
+  /** API keys, PAT visibility and findings; absent when no key type ran. */
+  secrets?: SecretsSummary;
+  seconds: number;
+}
+
+/**
+ * Runs one full sync into `options.file`. When `signal` aborts, pending requests are aborted, the writer
+ * discards its work and nothing is published; the promise then rejects with the signal's reason, once
+ * every call of the sync has settled. Any other failure rejects likewise with the previous file untouched.
+ */
+export async function runFullSync(options: FullSyncOptions, signal: AbortSignal): Promise<SyncSummary> {
+  const { client, logger } = options;
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
+  const before = client.stats();
+  signal.throwIfAborted();
+  const writer = await C1zWriter.create(options.file, options.writer);
+  // Aborting the writer while it finishes keeps the target as it was; before that, the failing calls do it.
+  const onAbort = () => void writer.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    signal.throwIfAborted();
+    const plan = createSyncPlan(client, { membershipSource: options.membershipSource, logger, signal, registry: options.registry ?? RESOURCE_TYPE_REGISTRY, secretReview: options.secretReview });
+    const counts = await runSync(plan.syncers, writer, {
+      concurrency: options.concurrency,
+      onProgress: options.onProgress,
+      onWarning: (msg, fields) => logger.warn(msg, fields),
+    });
+    signal.throwIfAborted();
+    const done = await writer.finish();
+    const source = await plan.context.membershipSource();
+    const catalog = await plan.context.catalog();
+    const after = client.stats();
+    const secrets = secretsSummary(plan.context);
+    return {
+      file: options.file,
+      bytes: done.bytes,
+      syncId: done.syncId,
+      counts,
+      requests: after.requests - before.requests,
+      retries: after.retries - before.retries,
+      rateLimited: after.rateLimited - before.rateLimited,
+      membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
+      excludedWorkspaces: catalog.excluded,
+      ...(secrets && { secrets }),
+      seconds: (clock.now() - started) / 1000,
+    };
+  } catch (err) {
+    await writer.abort();
+    if (signal.aborted) throw signal.reason;
+    throw err;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
