@@ -54,6 +54,8 @@ export * from "./gen/c1/config/v1/config_pb.js";
 export { AnySchema, TimestampSchema, timestampDate, timestampFromDate, type Any, type Timestamp } from "@bufbuild/protobuf/wkt";
 export { canonicalize, compareUtf8, sortedJson } from "./deterministic.js";
 export { encodeDeterministic } from "./wire.js";
+export { resourceKey } from "./resource-key.js";
+import { resourceKey } from "./resource-key.js";
 
 /** JSON data for google.protobuf.Struct fields (protobuf-es stores Structs as plain JSON). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
@@ -194,12 +196,14 @@ export function secretTrait(opts: {
   });
 }
 
+/** `<resource key>:<slug>` (the SDK's entitlement id). */
 export function entitlementId(resource: ResourceId, slug: string): string {
-  return `${resource.resourceType}:${resource.resource}:${slug}`;
+  return `${resourceKey(resource)}:${slug}`;
 }
 
+/** `<entitlement id>:<principal key>` (the SDK's grant id). */
 export function grantId(entitlementId: string, principal: ResourceId): string {
-  return `${entitlementId}:${principal.resourceType}:${principal.resource}`;
+  return `${entitlementId}:${resourceKey(principal)}`;
 }
 
 const PURPOSES = {

@@ -2,11 +2,11 @@ import { Command, CommanderError, Option } from "commander";
 import { C1zCorruptError, C1zNotC1zError, C1zNotSqliteError, C1zTargetError, C1zV3FormatError } from "../baton/c1z/errors.js";
 import { redact } from "../langsmith/index.js";
 import { type CliLogger, createLogger } from "./logger.js";
-import { UsageError, commonConfig, connectorConfig, resolveRaw } from "./config.js";
+import { UsageError, commonConfig, connectorConfig, oneShotAction, resolveRaw } from "./config.js";
+import { actionCommand } from "./action-command.js";
 import { describeError } from "./describe-error.js";
 import { FIELDS, camel, envName } from "./fields.js";
 import { provisionCommand } from "./provision-command.js";
-import { deleteResourceCommand, rotateCredentialsCommand } from "./resource-action-command.js";
 import { capabilitiesJson, configSchemaJson } from "./schema-output.js";
 import { formatSyncSummary, syncCommand } from "./sync-command.js";
 import { VERSION } from "./version.js";
@@ -69,18 +69,21 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
     logger = createLogger(common.logLevel, common.logFormat);
     const cfg = connectorConfig(raw, common);
     const json = cfg.logFormat === "json";
-    if (cfg.grantEntitlement !== undefined || cfg.revokeGrant !== undefined) {
+    const action = oneShotAction(cfg);
+    if (action === "--create-account" || action === "--delete-resource" || action === "--rotate-credentials") {
+      const done = await actionCommand(cfg, logger);
+      // Rotation owns stdout (the encrypted credential): its outcome goes to stderr, or the log with json logs.
+      if (action === "--rotate-credentials") {
+        if (json) logger.info(done.message, { result: done.result, annotations: done.annotations.map((a) => a.typeUrl) });
+        else process.stderr.write(`${done.message}\n`);
+      } else if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl) })}\n`);
+      else process.stdout.write(`${done.message}\n`);
+      return;
+    }
+    if (action === "--grant-entitlement" || action === "--revoke-grant") {
       const outcome = await provisionCommand(cfg, logger);
       if (json) process.stdout.write(`${JSON.stringify({ result: outcome.kind, message: outcome.message, annotations: outcome.annotations.map((a) => a.typeUrl), grants: outcome.grants.map((g) => g.id) })}\n`);
       else process.stdout.write(`${outcome.message}\n`);
-      return;
-    }
-    if (cfg.deleteResource !== undefined || cfg.rotateCredentials !== undefined) {
-      // Rotation owns stdout (the encrypted credential); its status line goes to stderr or the log.
-      const rotating = cfg.rotateCredentials !== undefined;
-      const outcome = rotating ? await rotateCredentialsCommand(cfg, logger) : await deleteResourceCommand(cfg, logger);
-      if (json) logger.info(rotating ? "rotation finished" : "deletion finished", { message: outcome.message });
-      else (rotating ? process.stderr : process.stdout).write(`${outcome.message}\n`);
       return;
     }
     const summary = await syncCommand(cfg, logger, !json && !!process.stderr.isTTY);

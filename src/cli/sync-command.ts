@@ -14,7 +14,7 @@ export type { SyncSummary } from "../connector/full-sync.js";
  * previous file stays as it was, no temporary file is left) and end the process with 130/143.
  */
 export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showProgress: boolean): Promise<SyncSummary> {
-  checkOutputFile(cfg.file);
+  await checkOutputFile(cfg.file);
   warnAboutKeyKind(cfg, logger);
   const client = createClient(cfg, logger);
   const controller = new AbortController();

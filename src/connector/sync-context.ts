@@ -1,4 +1,5 @@
 import {
+  API_PATHS,
   type LangSmithClient,
   type Logger,
   MEMBER_PAGE_LIMIT,
@@ -120,6 +121,6 @@ export class SyncContext {
 export function unknownRoleError(scope: "organization" | "workspace", roleId: string, lsUserId: string, workspaceId?: string): Error {
   const where = workspaceId ? ` in workspace ${workspaceId}` : "";
   return new Error(
-    `member ${lsUserId}${where} holds ${scope} role ${roleId}, which GET /api/v1/orgs/current/roles did not list as a ${scope} role; refusing to write an incomplete sync (run it again; if it persists, report it)`,
+    `member ${lsUserId}${where} holds ${scope} role ${roleId}, which GET ${API_PATHS.roles} did not list as a ${scope} role; refusing to write an incomplete sync (run it again; if it persists, report it)`,
   );
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
+import { API_PATHS, serviceKeyPath, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
-import { ORG_PATS_PATH, OWN_PATS_PATH, SERVICE_ACCOUNTS_PATH, SERVICE_KEYS_PATH, serviceKeyPath } from "./paths.js";
 import * as s from "./schemas.js";
 import { registerSecret } from "./secrets.js";
 import type { Transport } from "./transport.js";
@@ -76,10 +77,10 @@ export class LangSmithClient {
   readonly #apiKey: string;
 
   constructor(opts: LangSmithClientOptions) {
-    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? "https://api.smith.langchain.com");
+    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
     this.organizationId = opts.organizationId;
     this.#apiKey = opts.apiKey;
-    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8 });
+    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
       organizationId: opts.organizationId,
@@ -103,13 +104,13 @@ export class LangSmithClient {
   // ---- organization -------------------------------------------------------------------------
 
   async getOrganization(opts: RequestOptions = {}): Promise<Organization> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema, signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.organization, schema: s.organizationSchema, signal: opts.signal });
     return { id: data.id ?? undefined, displayName: data.display_name ?? undefined, personal: data.is_personal ?? undefined };
   }
 
   /** Both organization- and workspace-scoped roles, built-in and custom (unpaginated). */
   async listRoles(opts: RequestOptions = {}): Promise<Role[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.roles, schema: z.array(s.roleSchema), signal: opts.signal });
     return data.map((r) => ({
       id: r.id,
       name: r.name,
@@ -125,7 +126,7 @@ export class LangSmithClient {
   async listWorkspaces(opts: { includeDeleted?: boolean } & RequestOptions = {}): Promise<Workspace[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces",
+      path: API_PATHS.workspaces,
       query: { include_deleted: opts.includeDeleted ?? false },
       schema: z.array(s.workspaceSchema),
       signal: opts.signal,
@@ -145,7 +146,7 @@ export class LangSmithClient {
   async listOrgMembersPage(p: PageParams & { lsUserIds?: string[]; emails?: string[] } = {}): Promise<Page<OrgMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/active",
+      path: API_PATHS.orgMembersActive,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds, emails: p.emails },
       schema: z.array(s.orgMemberSchema),
       signal: p.signal,
@@ -156,7 +157,7 @@ export class LangSmithClient {
   async listOrgPendingPage(p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/pending",
+      path: API_PATHS.orgMembersPending,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
       signal: p.signal,
@@ -168,7 +169,7 @@ export class LangSmithClient {
   async listPlatformMembersPage(p: PageParams & { activeOnly?: boolean } = {}): Promise<PlatformPage> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/platform/orgs/current/members",
+      path: API_PATHS.platformMembers,
       query: { ...pageQuery(p), active_is: p.activeOnly ? true : undefined },
       schema: z.array(s.platformMemberSchema),
       signal: p.signal,
@@ -185,7 +186,7 @@ export class LangSmithClient {
   async listWorkspaceMembersPage(workspaceId: string, p: PageParams & { lsUserIds?: string[] } = {}): Promise<Page<WorkspaceMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/active",
+      path: API_PATHS.workspaceMembersActive,
       tenantId: workspaceId,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds },
       schema: z.array(s.workspaceMemberSchema),
@@ -197,7 +198,7 @@ export class LangSmithClient {
   async listWorkspacePendingPage(workspaceId: string, p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/pending",
+      path: API_PATHS.workspaceMembersPending,
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
@@ -214,7 +215,7 @@ export class LangSmithClient {
     else throw new TypeError("addWorkspaceMember needs orgIdentityId or lsUserId");
     const { data } = await this.http.call({
       method: "POST",
-      path: "/api/v1/workspaces/current/members",
+      path: API_PATHS.workspaceMembers,
       tenantId: workspaceId,
       body,
       schema: s.identitySchema,
@@ -227,7 +228,7 @@ export class LangSmithClient {
   async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "PATCH",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       body: { role_id: roleId },
       schema: s.anyBody,
@@ -239,7 +240,7 @@ export class LangSmithClient {
   async removeWorkspaceMember(workspaceId: string, identityId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "DELETE",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       schema: s.anyBody,
       signal: opts.signal,
@@ -260,7 +261,7 @@ export class LangSmithClient {
 
   /** Every org-level service key, org-wide and workspace-scoped (unpaginated). */
   async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: SERVICE_KEYS_PATH, schema: z.array(s.apiKeySchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceKeys, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
@@ -275,7 +276,7 @@ export class LangSmithClient {
     if (input.roleId !== undefined) body.role_id = input.roleId;
     if (input.orgRoleId !== undefined) body.org_role_id = input.orgRoleId;
     if (input.defaultWorkspaceId !== undefined) body.default_workspace_id = input.defaultWorkspaceId;
-    const { data } = await this.http.call({ method: "POST", path: SERVICE_KEYS_PATH, body, schema: s.createdApiKeySchema, signal: opts.signal });
+    const { data } = await this.http.call({ method: "POST", path: API_PATHS.serviceKeys, body, schema: s.createdApiKeySchema, signal: opts.signal });
     registerSecret(data.key);
     return { ...toApiKey(data), key: data.key };
   }
@@ -287,13 +288,18 @@ export class LangSmithClient {
 
   /** The calling identity's own personal access tokens. */
   async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: OWN_PATS_PATH, schema: z.array(s.apiKeySchema), signal: opts.signal });
+    const { data } = await this.http.call({
+      method: "GET",
+      path: API_PATHS.personalAccessTokens,
+      schema: z.array(s.apiKeySchema),
+      signal: opts.signal,
+    });
     return data.map(toApiKey);
   }
 
   /** Every member's personal access tokens with their owner (needs organization:pats:read; in no published spec). */
   async listOrgPersonalAccessTokens(opts: RequestOptions = {}): Promise<PersonalAccessTokenInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: ORG_PATS_PATH, schema: z.array(s.orgPatSchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.orgPersonalAccessTokens, schema: z.array(s.orgPatSchema), signal: opts.signal });
     return data.map((p) => ({
       ...toApiKey(p),
       owner: { lsUserId: orNone(p.ls_user_id), userId: orNone(p.user_id), email: orNone(p.email), identityId: orNone(p.org_identity_id) ?? orNone(p.identity_id) },
@@ -301,7 +307,7 @@ export class LangSmithClient {
   }
 
   async listServiceAccounts(opts: RequestOptions = {}): Promise<ServiceAccountInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: SERVICE_ACCOUNTS_PATH, schema: z.array(s.serviceAccountSchema), signal: opts.signal });
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceAccounts, schema: z.array(s.serviceAccountSchema), signal: opts.signal });
     return data.map((a) => ({ id: a.id, name: a.name, createdAt: orNone(a.created_at), defaultWorkspaceId: orNone(a.default_workspace_id) }));
   }
 
@@ -310,14 +316,14 @@ export class LangSmithClient {
   iterateOrgMembers(opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
+      where: { method: "GET", path: API_PATHS.orgMembersActive },
     });
   }
 
   iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<WorkspaceMember[]> {
     return paginate((limit, offset) => this.listWorkspaceMembersPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/workspaces/current/members/active", tenantId: workspaceId },
+      where: { method: "GET", path: API_PATHS.workspaceMembersActive, tenantId: workspaceId },
     });
   }
 }

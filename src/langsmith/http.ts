@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "./errors.js";
 import { RequestLimiter, sleep } from "./limiter.js";
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { type Logger, silentLogger } from "./log.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay, parseRetryAfter } from "./retry.js";
 import { registerSecret } from "./secrets.js";
@@ -71,10 +72,10 @@ export class HttpExecutor {
 
   static defaults(partial: Partial<HttpOptions> & Pick<HttpOptions, "apiKey" | "organizationId" | "baseUrl">): HttpOptions {
     return {
-      timeoutMs: 300_000,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
       transport: fetchTransport,
       logger: silentLogger,
-      limiter: new RequestLimiter({ requestsPerSecond: Infinity, maxInFlight: 8 }),
+      limiter: new RequestLimiter({ requestsPerSecond: Infinity, maxInFlight: DEFAULT_MAX_IN_FLIGHT }),
       retry: DEFAULT_RETRY_POLICY,
       userAgent: "baton-langsmith",
       random: Math.random,

@@ -1,12 +1,30 @@
-// LangSmith API paths for API keys and service accounts: one constant per path.
+// Every LangSmith API path this client calls, in one place (the client, the connector's page guards and
+// error messages name them from here).
+export const API_PATHS = {
+  organization: "/api/v1/orgs/current",
+  roles: "/api/v1/orgs/current/roles",
+  workspaces: "/api/v1/workspaces",
+  orgMembersActive: "/api/v1/orgs/current/members/active",
+  orgMembersPending: "/api/v1/orgs/current/members/pending",
+  /** The org-wide listing with each member's workspace roles (LangSmith's Go platform service, always under /api). */
+  platformMembers: "/api/v1/platform/orgs/current/members",
+  workspaceMembers: "/api/v1/workspaces/current/members",
+  workspaceMembersActive: "/api/v1/workspaces/current/members/active",
+  workspaceMembersPending: "/api/v1/workspaces/current/members/pending",
+  serviceKeys: "/api/v1/orgs/current/service-keys",
+  /** The caller's own PATs (a service key has none). */
+  personalAccessTokens: "/api/v1/orgs/current/personal-access-tokens",
+  /** Every member's PATs; permission organization:pats:read; in no published spec. */
+  orgPersonalAccessTokens: "/api/v1/orgs/current/members/personal-access-tokens",
+  serviceAccounts: "/api/v1/service-accounts",
+} as const;
 
-export const SERVICE_KEYS_PATH = "/api/v1/orgs/current/service-keys";
-/** A single service key; the id is appended (URL-encoded). */
-export function serviceKeyPath(keyId: string): string {
-  return `${SERVICE_KEYS_PATH}/${encodeURIComponent(keyId)}`;
+/** One workspace member (PATCH to change the role, DELETE to remove), by workspace identity id. */
+export function workspaceMemberPath(identityId: string): string {
+  return `${API_PATHS.workspaceMembers}/${encodeURIComponent(identityId)}`;
 }
-/** The caller's own PATs (useless with a service key, which has none). */
-export const OWN_PATS_PATH = "/api/v1/orgs/current/personal-access-tokens";
-/** Every member's PATs; permission organization:pats:read; in no published spec. */
-export const ORG_PATS_PATH = "/api/v1/orgs/current/members/personal-access-tokens";
-export const SERVICE_ACCOUNTS_PATH = "/api/v1/service-accounts";
+
+/** One service key (DELETE), by key id. */
+export function serviceKeyPath(keyId: string): string {
+  return `${API_PATHS.serviceKeys}/${encodeURIComponent(keyId)}`;
+}

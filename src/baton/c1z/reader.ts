@@ -16,6 +16,7 @@ import { GrantExpandableSchema } from "../gen/c1/connector/v2/annotations_pb.js"
 import { EntitlementSchema, type Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import { GrantSchema, type Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import { ResourceSchema, ResourceTypeSchema, type Resource, type ResourceId, type ResourceType } from "../gen/c1/connector/v2/resource_pb.js";
+import { resourceKey } from "../resource-key.js";
 import { trackWorkDir, untrackWorkDir, workDirPrefix } from "./cleanup.js";
 import { C1zClosedError, C1zCorruptError, C1zError, C1zNotC1zError, C1zNotSqliteError } from "./errors.js";
 import { checkMagic, MAX_DECODED_BYTES, SQLITE_HEADER, ZSTD_WINDOW_LOG_MAX } from "./format.js";
@@ -157,7 +158,7 @@ export class C1zReader {
   }
 
   getResource(id: ResourceId): Resource | undefined {
-    return this.getOne("v1_resources", ResourceSchema, `${id.resourceType}:${id.resource}`);
+    return this.getOne("v1_resources", ResourceSchema, resourceKey(id));
   }
 
   getEntitlement(id: string): Entitlement | undefined {

@@ -20,6 +20,7 @@ import { newKsuid } from "./ksuid.js";
 import { IdHashSet } from "./id-set.js";
 import { prepareInserts, type RowInserters } from "./rows.js";
 import { INDEXES, TABLE_DDL } from "./schema.js";
+import { targetProblem } from "./target.js";
 import { formatSdkTimestamp } from "./timestamps.js";
 import { compressFile } from "./zstd.js";
 
@@ -260,23 +261,20 @@ export class C1zWriter {
 }
 
 async function checkTarget(target: string): Promise<void> {
-  const dir = path.dirname(target);
+  const problem = await targetProblem(target);
+  if (!problem) return;
   const fail = (why: string, cause?: unknown) => new C1zTargetError(target, `cannot write ${target}: ${why}`, { cause });
-  const dirStat = await stat(dir).catch((err: NodeJS.ErrnoException) => {
-    throw fail(err.code === "ENOENT" ? `directory ${dir} does not exist (create it first)` : `${dir}: ${err.message}`, err);
-  });
-  if (!dirStat.isDirectory()) throw fail(`${dir} is not a directory`);
-  const targetStat = await stat(target).catch(() => undefined);
-  if (targetStat?.isDirectory()) throw fail("it is a directory; pass a file path such as sync.c1z");
-  // A real create+remove: access(W_OK) says yes to root even on read-only mounts. Named like a temp
-  // output (with our pid), so a run killed right here leaves nothing the next run would not sweep.
-  const probe = path.join(dir, tempOutputName(path.basename(target), randomBytes(6).toString("hex")));
-  try {
-    const fh = await open(probe, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
-    await fh.close();
-    await rm(probe, { force: true });
-  } catch (err) {
-    throw fail(`directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, err);
+  switch (problem.kind) {
+    case "missing-dir":
+      throw fail(`directory ${problem.dir} does not exist (create it first)`, problem.cause);
+    case "unreadable-dir":
+      throw fail(`${problem.dir}: ${problem.detail}`, problem.cause);
+    case "not-a-dir":
+      throw fail(`${problem.dir} is not a directory`);
+    case "is-directory":
+      throw fail("it is a directory; pass a file path such as sync.c1z");
+    case "unwritable":
+      throw fail(`directory ${problem.dir} is not writable (${problem.detail})`, problem.cause);
   }
 }
 
