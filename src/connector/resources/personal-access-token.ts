@@ -32,8 +32,10 @@ export class PersonalAccessTokenSyncer implements ResourceSyncer {
       throw err;
     }
     const items: Resource[] = [];
+    const ownerRef = (t: PersonalAccessTokenInfo) => t.owner.lsUserId ?? t.owner.identityId ?? t.owner.email ?? t.createdBy;
+    await inventory.prepareCreators(tokens.map(ownerRef));
     for (const t of tokens) {
-      const owner = await inventory.resolveCreator(t.owner.lsUserId ?? t.owner.identityId ?? t.owner.email ?? t.createdBy);
+      const owner = await inventory.resolveCreator(ownerRef(t));
       const ownerId = owner?.kind === "user" ? creatorResourceId(owner) : undefined;
       const findings = sortFindings(
         keyFindings({ expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt, orgWideAdmin: false, orphaned: !(owner?.kind === "user" && owner.active) }, inventory.options),

@@ -62,6 +62,7 @@ export class ServiceKeySyncer implements ResourceSyncer {
     const grants: Grant[] = [];
     let unmatched = 0;
     let ambiguous = 0;
+    await inventory.prepareCreators(keys.map((k) => k.createdBy));
     for (const k of keys) {
       const principal = resourceId(SERVICE_KEY, k.id);
       const creator = await inventory.resolveCreator(k.createdBy);

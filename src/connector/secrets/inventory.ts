@@ -2,7 +2,7 @@
 // the finding options, and the tallies the sync summary shows. One inventory per SyncContext, created on
 // first use, so each sync run starts clean.
 import { realClock } from "../../common/clock.js";
-import { NotFoundError, PermissionError, type ServiceAccountInfo, UnexpectedResponseError } from "../../langsmith/index.js";
+import { NotFoundError, type OrgMember, PermissionError, type ServiceAccountInfo, UnexpectedResponseError } from "../../langsmith/index.js";
 import type { SyncContext } from "../sync-context.js";
 import { DEFAULT_EXPIRING_WITHIN_DAYS, DEFAULT_UNUSED_FOR_DAYS, FINDINGS, type Finding, type FindingOptions } from "./findings.js";
 
@@ -10,9 +10,9 @@ export type Creator =
   | { kind: "user"; lsUserId: string; active: boolean }
   | { kind: "service_account"; id: string };
 
-interface MemberIndex {
-  byKey: Map<string, { lsUserId: string; active: boolean }>;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Values per filtered member lookup (the listing's filters take repeated query parameters). */
+const LOOKUP_BATCH = 100;
 
 export interface SecretsSummary {
   serviceKeys: number;
@@ -58,7 +58,11 @@ export function secretsSummary(ctx: SyncContext): SecretsSummary | undefined {
 }
 
 export class SecretInventory {
-  private membersPromise?: Promise<MemberIndex>;
+  /** Member facts by lower-cased ls_user_id, identity id, user id and email. */
+  private readonly members = new Map<string, { lsUserId: string; active: boolean }>();
+  private readonly looked = new Set<string>();
+  private walked = false;
+  private lookups: Promise<void> = Promise.resolve();
   private accountsPromise?: Promise<ServiceAccountInfo[] | null>;
   readonly findingCounts = Object.fromEntries(FINDINGS.map((f) => [f, 0])) as Record<Finding, number>;
   serviceKeys = 0;
@@ -92,16 +96,53 @@ export class SecretInventory {
   /**
    * Who a `created_by` value names: a service account (by id), else an org member by ls_user_id, org
    * identity id or email (case-insensitive). Undefined when it names no one we know (a person who left,
-   * a bare username).
+   * a bare username). Call prepareCreators() with every value first: it looks them up in few requests.
    */
   async resolveCreator(raw: string | undefined): Promise<Creator | undefined> {
     if (!raw) return undefined;
     const accounts = await this.serviceAccounts();
     const account = accounts?.find((a) => a.id === raw);
     if (account) return { kind: "service_account", id: account.id };
-    const members = await this.members();
-    const m = members.byKey.get(raw) ?? members.byKey.get(raw.toLowerCase());
+    await this.prepareCreators([raw]);
+    const m = this.members.get(raw) ?? this.members.get(raw.toLowerCase());
     return m ? { kind: "user", ...m } : undefined;
+  }
+
+  /**
+   * Looks the values up: ls_user_ids and emails through the member listing's filters (one request per
+   * 100), and — only if some id is still unknown, which may be an org identity id (no filter exists) or a
+   * person who left — one walk of the whole member listing.
+   */
+  prepareCreators(values: Array<string | undefined>): Promise<void> {
+    // Lookups run one after another, so a value another syncer is looking up is known when this one ends.
+    const run = this.lookups.then(() => this.lookUp(values));
+    this.lookups = run.catch(() => undefined);
+    return run;
+  }
+
+  private async lookUp(values: Array<string | undefined>): Promise<void> {
+    const accounts = new Set((await this.serviceAccounts())?.map((a) => a.id) ?? []);
+    const wanted = [...new Set(values.filter((v): v is string => !!v && !accounts.has(v) && !this.looked.has(v.toLowerCase())))];
+    if (wanted.length === 0) return;
+    for (const v of wanted) this.looked.add(v.toLowerCase());
+    const ids = wanted.filter((v) => UUID.test(v)).map((v) => v.toLowerCase());
+    const emails = wanted.filter((v) => v.includes("@")).map((v) => v.toLowerCase());
+    for (let i = 0; i < ids.length; i += LOOKUP_BATCH) this.index(await this.ctx.client.listOrgMembersPage({ lsUserIds: ids.slice(i, i + LOOKUP_BATCH), limit: LOOKUP_BATCH, signal: this.ctx.signal }));
+    for (let i = 0; i < emails.length; i += LOOKUP_BATCH) this.index(await this.ctx.client.listOrgMembersPage({ emails: emails.slice(i, i + LOOKUP_BATCH), limit: LOOKUP_BATCH, signal: this.ctx.signal }));
+    if (!this.walked && ids.some((id) => !this.members.has(id))) {
+      this.walked = true;
+      for await (const page of this.ctx.client.iterateOrgMembers({ signal: this.ctx.signal })) this.index({ items: page });
+    }
+  }
+
+  private index(page: { items: OrgMember[] }): void {
+    for (const m of page.items) {
+      const v = { lsUserId: m.lsUserId, active: !m.disabled };
+      this.members.set(m.lsUserId.toLowerCase(), v);
+      this.members.set(m.identityId.toLowerCase(), v);
+      if (m.userId) this.members.set(m.userId.toLowerCase(), v);
+      if (m.email) this.members.set(m.email.toLowerCase(), v);
+    }
   }
 
   summary(): SecretsSummary {
@@ -130,20 +171,5 @@ export class SecretInventory {
     return true;
   }
 
-  private members(): Promise<MemberIndex> {
-    this.membersPromise ??= (async () => {
-      const byKey = new Map<string, { lsUserId: string; active: boolean }>();
-      for await (const page of this.ctx.client.iterateOrgMembers({ signal: this.ctx.signal })) {
-        for (const m of page) {
-          const v = { lsUserId: m.lsUserId, active: !m.disabled };
-          byKey.set(m.lsUserId, v);
-          byKey.set(m.identityId, v);
-          if (m.userId) byKey.set(m.userId, v);
-          if (m.email) byKey.set(m.email.toLowerCase(), v);
-        }
-      }
-      return { byKey };
-    })();
-    return this.membersPromise;
-  }
+
 }
