@@ -1,6 +1,6 @@
 // The Baton object model (c1.connector.v2) and SDK-style builders.
 //
-// Builders follow baton-sdk's ID conventions and defaults (see the c1z spec §4):
+// Builders follow baton-sdk's ID conventions and defaults (pkg/types/resource in github.com/conductorone/baton-sdk):
 //   resource storage key   "<resource_type>:<resource>"
 //   entitlement id         "<resource_type>:<resource>:<slug>"
 //   grant id               "<entitlement id>:<principal_type>:<principal_id>"

@@ -14,9 +14,7 @@ export type { SyncSummary } from "../connector/full-sync.js";
  * previous file stays as it was, no temporary file is left) and end the process with 130/143.
  */
 export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showProgress: boolean): Promise<SyncSummary> {
-  await checkOutputFile(cfg.file);
-  warnAboutKeyKind(cfg, logger);
-  const client = createClient(cfg, logger);
+  // Handlers go in first: the --file check already creates (and removes) a probe file beside the target.
   const controller = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -25,9 +23,13 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const progress = showProgress ? new ProgressLine(process.stderr, () => client.stats().requests) : undefined;
-  const keepHeapInBudget = createHeapBudget();
+  let progress: ProgressLine | undefined;
   try {
+    await checkOutputFile(cfg.file);
+    warnAboutKeyKind(cfg, logger);
+    const client = createClient(cfg, logger);
+    progress = showProgress ? new ProgressLine(process.stderr, () => client.stats().requests) : undefined;
+    const keepHeapInBudget = createHeapBudget();
     logger.info("sync started", { file: cfg.file, baseUrl: cfg.baseUrl, organizationId: cfg.organizationId });
     const summary = await runFullSync(
       {

@@ -347,7 +347,7 @@ function toOrgMember(m: z.infer<typeof s.orgMemberSchema>): OrgMember {
     email: orNone(m.email),
     fullName: orNone(m.full_name) ?? orNone(m.display_name),
     disabled: m.is_disabled ?? false,
-    // §00: the org role sits in role_id on org rows; org_role_id may be null.
+    // LangSmith puts the org role in role_id on organization member rows; org_role_id is often null there.
     orgRoleId: orNone(m.org_role_id) ?? orNone(m.role_id),
     createdAt: orNone(m.created_at),
   };

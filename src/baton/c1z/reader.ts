@@ -1,7 +1,7 @@
 // Reads v1 .c1z files (current and older v1 schemas): the zstd payload is streamed to a
 // private temporary file, which is opened with SQLite and queried like `baton` does.
 //
-// Reads are scoped to one sync (§2.6): the latest finished sync of any type; failing
+// Reads are scoped to one sync, as `baton` picks it: the latest finished sync of any type; failing
 // that, the newest unfinished sync started in the last 7 days; failing that, no scope.
 // Listings page through rows by rowid (like the SDK), so no SQLite cursor stays open
 // between yields and other reads may run while iterating.
@@ -110,7 +110,7 @@ export class C1zReader {
     return rows.map(toSyncRun);
   }
 
-  /** §2.6: ended_at not null, newest ended_at first (ties: greatest sync_id). */
+  /** Finished syncs (ended_at set), newest ended_at first, ties broken by the greatest sync_id (the SDK's order). */
   latestFinishedSync(): SyncRun | undefined {
     this.assertOpen();
     const row = this.db.prepare("select * from v1_sync_runs where ended_at is not null order by ended_at desc, sync_id desc limit 1").get();

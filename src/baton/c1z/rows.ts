@@ -99,8 +99,9 @@ function encode<Desc extends DescMessage>(schema: Desc, msg: MessageShape<Desc>)
 }
 
 /**
- * Spec §2.4 option (a), as the SDK's current writer: a GrantExpandable annotation with at
- * least one non-blank entitlement id moves out of `data` into the `expansion` column.
+ * As the Baton SDK's current writer stores grants: a GrantExpandable annotation with at least one
+ * non-blank entitlement id moves out of `data` into the `expansion` column (readers that expand grants
+ * find them there); other grants keep all their annotations in `data` and leave `expansion` NULL.
  */
 function encodeGrant(g: Grant): { data: Buffer; expansion: Buffer | null } {
   const anns = g.annotations;
