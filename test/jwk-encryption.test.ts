@@ -1,5 +1,5 @@
 // baton/jwk/v1 encryption: every ciphertext is opened by code other than ours — Node's OpenSSL
-// for the age stanzas (plugged into age-encryption's decrypter), jose for the JWE, and, when
+// for the age stanzas (plugged into age-encryption's decrypter) and the JWE, jose for the JWE, and, when
 // installed, Go's `age` tool with keys made by `ssh-keygen` (the same Go code baton-sdk uses).
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -136,6 +136,32 @@ class OpensslRsaIdentity implements Identity {
   }
 }
 
+/** Opens an ECDH-ES + A256GCM compact JWE with OpenSSL: ECDH, the Concat KDF of RFC 7518 §4.6.2, AES-256-GCM. */
+function opensslOpenJwe(jwe: string, privateKey: KeyObject): string {
+  const [protectedB64, encryptedKey, ivB64, ciphertextB64, tagB64] = jwe.split(".") as [string, string, string, string, string];
+  assert.equal(encryptedKey, "");
+  const header = JSON.parse(Buffer.from(protectedB64, "base64url").toString()) as { enc: string; epk: object; apu?: string; apv?: string };
+  const z = diffieHellman({ privateKey, publicKey: createPublicKey({ key: header.epk as never, format: "jwk" }) });
+  const lengthPrefixed = (b: Buffer) => Buffer.concat([u32(b.length), b]);
+  const otherInfo = Buffer.concat([
+    lengthPrefixed(Buffer.from(header.enc)),
+    lengthPrefixed(Buffer.from(header.apu ?? "", "base64url")),
+    lengthPrefixed(Buffer.from(header.apv ?? "", "base64url")),
+    u32(256),
+  ]);
+  const key = createHash("sha256").update(Buffer.concat([u32(1), z, otherInfo])).digest();
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(ivB64, "base64url"));
+  decipher.setAAD(Buffer.from(protectedB64, "ascii"));
+  decipher.setAuthTag(Buffer.from(tagB64, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(ciphertextB64, "base64url")), decipher.final()]).toString();
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
 async function openAge(file: Uint8Array, identity: Identity): Promise<string> {
   const d = new Decrypter();
   d.addIdentity(identity);
@@ -218,7 +244,7 @@ describe("RSA JWK → age file to an ssh-rsa recipient", () => {
 
 describe("EC JWK → compact JWE (ECDH-ES, A256GCM)", () => {
   for (const curve of ["P-256", "P-384", "P-521"] as const) {
-    it(`${curve}: jose opens it with the private key; header is exactly alg, enc, epk`, async () => {
+    it(`${curve}: jose and OpenSSL open it with the private key; header is exactly alg, enc, epk`, async () => {
       const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: curve });
       const key = validatePublicJwk(publicKey.export({ format: "jwk" }));
       const data = await encryptForJwk(plaintext(), key);
@@ -233,6 +259,7 @@ describe("EC JWK → compact JWE (ECDH-ES, A256GCM)", () => {
       assert.equal((header.epk as { crv?: string } | undefined)?.crv, curve);
       const { plaintext: opened } = await compactDecrypt(jwe, privateKey);
       assert.equal(new TextDecoder().decode(opened), SECRET);
+      assert.equal(opensslOpenJwe(jwe, privateKey), SECRET, "OpenSSL opens it too");
     });
   }
 });
@@ -329,6 +356,7 @@ describe("public key input", () => {
     ["point off the curve", JSON.stringify({ ...ecJwk, y: ecJwk.x }), /not on curve P-256/],
     ["Ed25519 x missing", JSON.stringify({ kty: "OKP", crv: "Ed25519" }), /has no "x"/],
     ["Ed25519 x not base64url", JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "++++" }), /"x" is not base64url/],
+    ["Ed25519 x not a curve point", JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }), /"x" is not a valid Ed25519 public key/],
     ["Ed25519 x wrong size", JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "AAAA" }), /must be 32 bytes, got 3/],
     ["RSA too small", JSON.stringify(rsa1024), /1024-bit RSA key: use at least 2048 bits/],
     ["RSA even exponent", JSON.stringify({ ...RFC7638_RSA, e: "AQAA" }), /exponent "e" must be an odd number/],
