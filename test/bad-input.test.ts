@@ -2,6 +2,7 @@
 // and checks the exit code, the one-line message (what is wrong and what to do), that nothing changed in
 // LangSmith, and that nothing was half-written next to --file.
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -56,6 +57,35 @@ const grantArgs = (c: Ctx, principal: string, entitlement = ent(c)) => ["-p", "-
 
 const cases: Case[] = [
   // ---- the key
+  { name: "--now without a zone", args: () => ["--now", "2025-07-01 00:00"], code: 2, says: /--now must be an RFC 3339 time/, todo: /such as 2025-07-01T00:00:00Z/, requests: "none" },
+  { name: "a finding threshold out of range", args: () => ["--key-unused-for-days", "0"], code: 2, says: /--key-unused-for-days must be a whole number from 1 to 3650/, todo: /got "0"/, requests: "none" },
+  {
+    name: "rotation without a public key",
+    args: (c) => ["-p", "--rotate-credentials", c.sim.truth().serviceKeys[2]!.id, "--rotate-credentials-type", "service_key"],
+    code: 2,
+    says: /--rotate-credentials needs --rotate-credentials-public-key/,
+    todo: /the public JWK \(inline JSON or a file path\)/,
+    requests: "none",
+  },
+  {
+    name: "rotation public key file missing",
+    args: (c) => ["-p", "--rotate-credentials", c.sim.truth().serviceKeys[2]!.id, "--rotate-credentials-type", "service_key", "--rotate-credentials-public-key", join(c.dir, "nope.jwk")],
+    code: 2,
+    says: /cannot read --rotate-credentials-public-key from file .*no such file/,
+    todo: /give a JWK file path, or the JWK JSON inline/,
+    requests: "none",
+  },
+  {
+    name: "rotating a key scoped to a deleted workspace",
+    args: (c) => [
+      "-p", "--rotate-credentials", c.sim.truth().serviceKeys.find((k) => k.description === "old experiments uploader")!.id, "--rotate-credentials-type", "service_key",
+      "--rotate-credentials-public-key", JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" })),
+    ],
+    code: 1,
+    says: /is scoped to workspace "Old Experiments 1", which matches no live workspace/,
+    todo: /nothing was rotated/,
+    requests: "reads",
+  },
   { name: "missing key", env: (c) => ({ BATON_ORGANIZATION_ID: c.sim.orgId }), code: 2, says: /missing API key/, todo: /--api-key or set BATON_API_KEY/, requests: "none" },
   { name: "empty key", env: (c) => simEnv(c.sim, ""), code: 2, says: /API key is empty/, todo: /set --api-key or BATON_API_KEY/, requests: "none" },
   { name: "empty key given as a flag", env: (c) => ({ BATON_ORGANIZATION_ID: c.sim.orgId }), args: () => ["--api-key", "  "], code: 2, says: /API key is empty/, todo: /lsv2_sk_/, requests: "none" },

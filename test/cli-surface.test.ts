@@ -27,11 +27,14 @@ describe("command line surface", () => {
     const caps = JSON.parse(r.stdout);
     assert.equal(Object.keys(caps)[0], "@type");
     assert.equal(caps["@type"], "type.googleapis.com/c1.connector.v2.ConnectorCapabilities");
-    assert.deepEqual(caps.connectorCapabilities, ["CAPABILITY_PROVISION", "CAPABILITY_SYNC", "CAPABILITY_ACCOUNT_PROVISIONING", "CAPABILITY_RESOURCE_DELETE"]);
+    assert.deepEqual(caps.connectorCapabilities, ["CAPABILITY_PROVISION", "CAPABILITY_SYNC", "CAPABILITY_ACCOUNT_PROVISIONING", "CAPABILITY_CREDENTIAL_ROTATION", "CAPABILITY_RESOURCE_DELETE", "CAPABILITY_SYNC_SECRETS"]);
     const byType = Object.fromEntries(caps.resourceTypeCapabilities.map((c: { resourceType: { id: string }; capabilities: string[] }) => [c.resourceType.id, c.capabilities]));
-    assert.deepEqual(Object.keys(byType), ["invitation", "org_role", "user", "workspace", "workspace_role"], "sorted by id");
+    assert.deepEqual(Object.keys(byType), ["invitation", "org_role", "personal_access_token", "service_account", "service_key", "user", "workspace", "workspace_role"], "sorted by id");
     assert.deepEqual(byType.user, ["CAPABILITY_SYNC", "CAPABILITY_ACCOUNT_PROVISIONING", "CAPABILITY_RESOURCE_DELETE"]);
     assert.deepEqual(byType.invitation, ["CAPABILITY_SYNC", "CAPABILITY_RESOURCE_DELETE"]);
+    assert.deepEqual(byType.service_key, ["CAPABILITY_SYNC", "CAPABILITY_RESOURCE_DELETE", "CAPABILITY_CREDENTIAL_ROTATION", "CAPABILITY_SYNC_SECRETS"]);
+    assert.deepEqual(byType.personal_access_token, ["CAPABILITY_SYNC", "CAPABILITY_SYNC_SECRETS"]);
+    assert.deepEqual(byType.service_account, ["CAPABILITY_SYNC"]);
     assert.deepEqual(caps.credentialDetails, {
       capabilityAccountProvisioning: {
         supportedCredentialOptions: ["CAPABILITY_DETAIL_CREDENTIAL_OPTION_NO_PASSWORD"],

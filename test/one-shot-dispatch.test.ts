@@ -21,7 +21,7 @@ describe("one-shot action dispatch", () => {
     { name: "rotating a workspace's credentials", args: ["-p", "--rotate-credentials", "w1", "--rotate-credentials-type", "workspace"], says: /^resource type workspace does not support credential rotation$/ },
     { name: "creating an invitation account", args: ["-p", "--create-account-email", "ada@example.com", "--create-account-resource-type", "invitation"], says: /^resource type invitation does not support account creation$/ },
     { name: "creating an account of a named type", args: ["-p", "--create-account-login", "ada", "--create-account-resource-type", "org_role"], says: /^resource type org_role does not support account creation$/ },
-    { name: "an unknown type", args: ["-p", "--delete-resource", "x", "--delete-resource-type", "team"], says: /^unknown resource type "team": use one of workspace, org_role, user, workspace_role, invitation$/ },
+    { name: "an unknown type", args: ["-p", "--delete-resource", "x", "--delete-resource-type", "team"], says: /^unknown resource type "team": use one of workspace, org_role, user, workspace_role, invitation, service_account, service_key, personal_access_token$/ },
     { name: "--delete-resource without its type", args: ["-p", "--delete-resource", "x"], says: /--delete-resource and --delete-resource-type must be given together/ },
     { name: "--rotate-credentials-type without the id", args: ["-p", "--rotate-credentials-type", "user"], says: /--rotate-credentials and --rotate-credentials-type must be given together/ },
     { name: "deletion without --provisioning", args: ["--delete-resource", "x", "--delete-resource-type", "user"], says: /--delete-resource changes access in LangSmith: add --provisioning/ },

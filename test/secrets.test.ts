@@ -3,7 +3,8 @@
 // and neither the key nor its secret part appears in stdout, stderr or the .c1z (compressed or not).
 // Errors thrown by the client carry no key either, however they are printed later.
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
@@ -13,6 +14,7 @@ import { type Simulator, type SimulatorOptions, startSimulator } from "../src/si
 import type { CliResult } from "./support/cli.js";
 import { tmpDir } from "./support/cli.js";
 import { closedPort, inParallel, run, simEnv } from "./support/robustness.js";
+import { call } from "./support/sim-http.js";
 
 const ORG = { users: 12, workspaces: 3, seed: 71 };
 /** Well-formed, recognisable, unknown to LangSmith (401). */
@@ -42,6 +44,8 @@ interface Ctx {
   ws: string;
   user: string;
   editor: string;
+  /** A service key made for the case (to delete or rotate). */
+  target?: { id: string; key: string };
 }
 
 interface Path {
@@ -60,7 +64,21 @@ interface Path {
   writes?: boolean;
   /** Fails before the log level is known (so no debug stack). */
   noStack?: boolean;
+  /** Keys that exist only after the run (a rotated key), also checked. */
+  keysAfter?: (c: Ctx, before: Set<string>) => string[];
 }
+
+/** The public half of a throw-away EC key: rotation encrypts to it; the test never decrypts here. */
+const ROTATION_JWK = JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" }));
+
+async function makeTarget(c: Ctx, description: string): Promise<void> {
+  const r = await call<{ id: string; key: string }>(c.sim, "/api/v1/orgs/current/service-keys", { method: "POST", body: { description, workspaces: [c.ws] } });
+  assert.equal(r.status, 200, r.text);
+  c.target = { id: r.body.id, key: r.body.key };
+}
+
+const rotate = (c: Ctx) => [...base(c), "-p", "--rotate-credentials", c.target!.id, "--rotate-credentials-type", "service_key", "--rotate-credentials-public-key", ROTATION_JWK];
+const newKeys = (c: Ctx, before: Set<string>) => c.sim.truth().serviceKeys.filter((k) => !before.has(k.id)).map((k) => c.sim.state.keySecret(k.id));
 
 const ent = (c: Ctx) => `workspace_role:${c.ws}:${c.editor}:assigned`;
 const base = (c: Ctx) => ["--base-url", c.sim.url, "-f", c.file];
@@ -80,6 +98,40 @@ const paths: Path[] = [
     args: (c) => [...base(c), "-p", "--revoke-grant", `${ent(c)}:user:${c.user}`],
     code: 0,
     expect: /no longer holds|"result":"revoked"/,
+  },
+  {
+    name: "delete a service key",
+    arrange: (c) => makeTarget(c, "to delete"),
+    args: (c) => [...base(c), "-p", "--delete-resource", c.target!.id, "--delete-resource-type", "service_key"],
+    code: 0,
+    expect: /deleted service key|"deletion finished"/,
+  },
+  {
+    name: "delete refused: the connector's own key",
+    args: (c) => [...base(c), "-p", "--delete-resource", c.sim.truth().serviceKeys.find((k) => c.sim.state.keySecret(k.id) === c.sim.keys.admin)!.id, "--delete-resource-type", "service_key"],
+    code: 1,
+    expect: /refusing to delete service key/,
+  },
+  { name: "rotate a service key", arrange: (c) => makeTarget(c, "to rotate"), args: rotate, code: 0, expect: /rotated service key .* old key deleted/, keysAfter: newKeys },
+  {
+    name: "RotationIncompleteError (the old key cannot be deleted)",
+    sim: { failAlways: [{ method: "DELETE", path: /\/service-keys\//, status: 500 }] },
+    arrange: (c) => makeTarget(c, "to rotate, delete fails"),
+    args: rotate,
+    code: 1,
+    expect: /was handed over, but deleting the old key/,
+    keysAfter: newKeys,
+  },
+  {
+    name: "RotationIncompleteError (creating the replacement fails)",
+    arrange: async (c) => {
+      await makeTarget(c, "to rotate, create fails");
+      c.sim.setFailAlways([{ method: "POST", path: "/api/v1/orgs/current/service-keys", status: 503 }]);
+    },
+    args: rotate,
+    code: 1,
+    expect: /creating the replacement failed/,
+    keysAfter: newKeys,
   },
   { name: "capabilities", via: "env", args: () => ["capabilities"], code: 0, expect: /ConnectorCapabilities/ },
   { name: "metadata", via: "env", args: () => ["metadata", "--org-role-provisioning"], code: 0, expect: /accountCreationSchema/ },
@@ -181,13 +233,17 @@ describe("the API key never appears in any output", () => {
           editor: sim.state.role("WORKSPACE_USER").id,
         };
         await p.arrange?.(ctx);
+        const before = new Set(sim.truth().serviceKeys.map((k) => k.id));
         const key = p.key?.(ctx) ?? sim.keys.admin;
         const keyArgs = p.via === "env" ? [] : ["--api-key", key];
         const env: Record<string, string> = { BATON_ORGANIZATION_ID: sim.orgId, ...(p.via === "env" && { BATON_API_KEY: key }) };
         // The path's own flags come last, so a case about --log-level keeps its value.
         const res = await run([...keyArgs, "--log-level", "debug", "--log-format", format, ...p.args(ctx)], { env, cwd: dir });
         const files = p.writes && res.code === 0 ? await c1zBytes(file) : [];
-        return { p, format, key, res, files };
+        // Every file the run could have left in its working directory is checked too.
+        for (const name of readdirSync(dir)) if (statSync(join(dir, name)).isFile()) files.push(readFileSync(join(dir, name)));
+        const others = [...(ctx.target ? [ctx.target.key] : []), ...(p.keysAfter?.(ctx, before) ?? [])];
+        return { p, format, key, res, files, others };
       } finally {
         await sim.close();
       }
@@ -202,11 +258,12 @@ describe("the API key never appears in any output", () => {
           // Failures print their stack at debug level: the most verbose path is the one checked.
           assert.match(all, o.format === "json" ? /"stack":/ : /\n\s+at /, "debug output includes the stack");
         }
-        for (const key of new Set([o.key, STRANGER_KEY])) {
+        if (o.p.keysAfter && o.p.code === 0) assert.ok(o.others.length >= 2, "the rotated key exists and is checked");
+        for (const key of new Set([o.key, STRANGER_KEY, ...o.others])) {
           assert.deepEqual(leaksOf(all, key), [], "key in stdout/stderr");
           for (const bytes of o.files) assert.deepEqual(leaksOf(bytes, key), [], "key in the .c1z");
         }
-        if (o.p.writes) assert.equal(o.files.length, 2, "the .c1z was written and checked");
+        if (o.p.writes) assert.ok(o.files.length >= 2, "the .c1z was written and checked");
       });
     }
   });

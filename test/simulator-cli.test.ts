@@ -12,16 +12,19 @@ describe("simulator: standalone command line", () => {
   it("maps flags onto SimulatorOptions", () => {
     assert.deepEqual(
       parseOptions(["--users", "200", "--workspaces", "12", "--seed", "7", "--port", "0", "--latency-ms", "5", "--fault-rate", "0.2",
-        "--fault-kinds", "503,drop", "--rate-limit", "50", "--platform-members", "limited", "--role-name-style", "display_name", "--repeat-pages"]),
+        "--fault-kinds", "503,drop", "--rate-limit", "50", "--platform-members", "limited", "--role-name-style", "display_name", "--repeat-pages",
+        "--pat-listing", "forbidden", "--service-accounts", "absent"]),
       {
         users: 200, workspaces: 12, seed: 7, host: undefined, port: 0, latencyMs: 5,
         platformMembers: "limited", roleNameStyle: "display_name", pagination: { repeatPages: true },
+        patListing: "forbidden", serviceAccounts: "absent",
         faults: { rate: 0.2, seed: undefined, kinds: ["503", "drop"], methods: undefined },
         rateLimit: { requestsPerSecond: 50 },
       },
     );
     assert.equal(parseOptions(["--help"]), "help");
     assert.throws(() => parseOptions(["--platform-members", "partial"]), /must be one of/);
+    assert.throws(() => parseOptions(["--pat-listing", "maybe"]), /must be one of/);
     assert.throws(() => parseOptions(["--users", "many"]), /expects a number/);
     assert.throws(() => parseOptions(["--bogus"]));
   });

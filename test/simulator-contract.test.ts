@@ -60,6 +60,25 @@ describe("simulator ↔ OpenAPI contract", { skip: openApiSkipReason }, () => {
     assert.equal((pats as unknown[]).length, 1);
   });
 
+  it("service keys: create (org-wide and workspace-scoped), delete, 404; service accounts", async () => {
+    const wsRole = sim.state.role("WORKSPACE_VIEWER").id;
+    const orgRole = sim.state.role("ORGANIZATION_VIEWER").id;
+    const scoped = (await check({
+      name: "create scoped key", method: "POST", path: "/api/v1/orgs/current/service-keys",
+      opts: { body: { description: "contract scoped", expires_at: "2031-01-01T00:00:00Z", workspaces: [ws], role_id: wsRole } }, status: 200,
+    })) as { id: string; key: string; access_scope: string };
+    assert.match(scoped.key, /^lsv2_sk_/);
+    const orgWide = (await check({
+      name: "create org-wide key", method: "POST", path: "/api/v1/orgs/current/service-keys",
+      opts: { body: { description: "contract org-wide", org_role_id: orgRole } }, status: 200,
+    })) as { id: string };
+    await check({ name: "create 422", method: "POST", path: "/api/v1/orgs/current/service-keys", opts: { body: { workspaces: ["nope"] } }, status: 422, invalidRequest: /uuid|must be null|anyOf/ });
+    for (const k of [scoped, orgWide]) await check({ name: "delete key", method: "DELETE", path: `/api/v1/orgs/current/service-keys/${k.id}`, status: 200 });
+    // Already gone: 404, a status the document does not declare.
+    await check({ name: "delete gone key", method: "DELETE", path: `/api/v1/orgs/current/service-keys/${scoped.id}`, status: 404, undeclared: true });
+    await check({ name: "service accounts", path: "/api/v1/service-accounts", status: 200 });
+  });
+
   it("workspace list", async () => {
     await check({ name: "workspaces", path: "/api/v1/workspaces", status: 200 });
     const all = await check({ name: "workspaces incl. deleted", path: "/api/v1/workspaces?include_deleted=true", status: 200 });
@@ -179,6 +198,9 @@ describe("simulator ↔ OpenAPI contract", { skip: openApiSkipReason }, () => {
       "GET /api/v1/workspaces/current/members/pending",
       "GET /api/v1/orgs/current/service-keys",
       "GET /api/v1/orgs/current/personal-access-tokens",
+      "POST /api/v1/orgs/current/service-keys",
+      "DELETE /api/v1/orgs/current/service-keys/{api_key_id}",
+      "GET /api/v1/service-accounts",
       "POST /api/v1/workspaces/current/members",
       "PATCH /api/v1/workspaces/current/members/{identity_id}",
       "DELETE /api/v1/workspaces/current/members/{identity_id}",

@@ -25,6 +25,7 @@ import { GrantSchema, type Grant } from "./gen/c1/connector/v2/grant_pb.js";
 import {
   GroupTraitSchema,
   RoleTraitSchema,
+  SecretTraitSchema,
   UserTraitSchema,
   UserTrait_AccountType,
   UserTrait_Status_Status,
@@ -172,6 +173,28 @@ export function groupTrait(opts: { profile?: Record<string, JsonValue> } = {}): 
 
 export function roleTrait(opts: { profile?: Record<string, JsonValue> } = {}): Any {
   return annotation(RoleTraitSchema, { profile: opts.profile ? sortedJson(opts.profile) : undefined });
+}
+
+/**
+ * SecretTrait annotation (an API key, token or other credential). The deprecated profile and created_at
+ * trait fields are written too, for older readers; pass the same values to newResource().
+ */
+export function secretTrait(opts: {
+  profile?: Record<string, JsonValue>;
+  createdAt?: Date;
+  expiresAt?: Date;
+  lastUsedAt?: Date;
+  createdById?: ResourceId;
+  identityId?: ResourceId;
+}): Any {
+  return annotation(SecretTraitSchema, {
+    profile: opts.profile ? sortedJson(opts.profile) : undefined,
+    createdAt: opts.createdAt ? timestampFromDate(opts.createdAt) : undefined,
+    expiresAt: opts.expiresAt ? timestampFromDate(opts.expiresAt) : undefined,
+    lastUsedAt: opts.lastUsedAt ? timestampFromDate(opts.lastUsedAt) : undefined,
+    createdById: opts.createdById,
+    identityId: opts.identityId,
+  });
 }
 
 /** `<resource key>:<slug>` (the SDK's entitlement id). */

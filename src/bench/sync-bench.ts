@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 function minimumRequests(sim: Simulator, source: string): number {
   const truth = sim.truth();
   const pages = (rows: number) => Math.floor(rows / PAGE) + 1;
-  const catalog = 2; // roles, workspaces
+  const catalog = 2 + keyRequests(truth, pages); // roles, workspaces; API keys
   if (source === "platform") return catalog + pages(truth.counts.users);
   const perWorkspace = new Map<string, number>();
   for (const w of truth.workspaces) perWorkspace.set(w.id, 0);
@@ -70,6 +70,31 @@ function minimumRequests(sim: Simulator, source: string): number {
   let total = catalog + pages(truth.counts.users);
   for (const n of perWorkspace.values()) total += pages(n);
   return total;
+}
+
+/**
+ * The API-key types: service keys, PATs and service accounts (one listing each), then creator lookups as the
+ * connector makes them — filtered by ls_user_id and by email, 100 per request, and the whole member listing
+ * only when an id stays unknown (an identity id or a person who left).
+ */
+function keyRequests(truth: ReturnType<Simulator["truth"]>, pages: (rows: number) => number): number {
+  const accounts = new Set(truth.serviceAccounts.map((a) => a.id));
+  const members = new Set(truth.users.map((u) => u.lsUserId));
+  const uuid = /^[0-9a-f-]{36}$/i;
+  const looked = new Set<string>();
+  let requests = 3;
+  let walked = false;
+  for (const refs of [truth.serviceKeys.map((k) => k.createdBy), truth.personalAccessTokens.map((p) => p.ownerLsUserId)]) {
+    const fresh = [...new Set(refs.filter((r): r is string => !!r && !accounts.has(r) && !looked.has(r.toLowerCase())))];
+    fresh.forEach((r) => looked.add(r.toLowerCase()));
+    const ids = fresh.filter((r) => uuid.test(r));
+    requests += Math.ceil(ids.length / 100) + Math.ceil(fresh.filter((r) => r.includes("@")).length / 100);
+    if (!walked && ids.some((id) => !members.has(id.toLowerCase()))) {
+      walked = true;
+      requests += pages(truth.counts.users);
+    }
+  }
+  return requests;
 }
 
 function runWorker(sim: Simulator, file: string, rps: number, inFlight: number, source: string): Promise<Figures> {

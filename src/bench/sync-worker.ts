@@ -17,6 +17,8 @@ const cfg: ConnectorConfig = {
   provisioning: false,
   grantPrincipalType: "user",
   orgRoleProvisioning: false,
+  keyExpiringWithinDays: 30,
+  keyUnusedForDays: 90,
   logLevel: "error",
   logFormat: "json",
 };

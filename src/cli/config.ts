@@ -38,6 +38,12 @@ export interface ConnectorConfig extends CommonConfig {
   revokeGrant?: string;
   /** Org roles are provisionable (--org-role-provisioning). */
   orgRoleProvisioning: boolean;
+  /** Milliseconds since the epoch API-key findings are computed at (--now); undefined = the current time. */
+  now?: number;
+  keyExpiringWithinDays: number;
+  keyUnusedForDays: number;
+  /** The JWK, inline or a path, as given; parsed by the rotation command before anything changes. */
+  rotateCredentialsPublicKey?: string;
   createAccount?: { login?: string; email?: string; profile: Record<string, JsonValue>; resourceType?: string };
   deleteResource?: { id: string; resourceType: string };
   rotateCredentials?: { id: string; resourceType: string };
@@ -116,6 +122,10 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
     revokeGrant: optionalString(raw.revokeGrant),
     orgRoleProvisioning: raw.orgRoleProvisioning === true,
+    now: nowField(raw.now),
+    keyExpiringWithinDays: numberField(raw, "key-expiring-within-days"),
+    keyUnusedForDays: numberField(raw, "key-unused-for-days"),
+    rotateCredentialsPublicKey: optionalString(raw.rotateCredentialsPublicKey),
     createAccount: createAccountRequest(raw),
     deleteResource: pairedTarget(raw, "delete-resource", "delete-resource-type"),
     rotateCredentials: pairedTarget(raw, "rotate-credentials", "rotate-credentials-type"),
@@ -152,6 +162,14 @@ function checkProvisioningFlags(c: ConnectorConfig): void {
   if (action && !c.provisioning) {
     throw new UsageError(`${action} changes access in LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it`);
   }
+}
+
+function nowField(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const text = String(v).trim();
+  const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--now must be an RFC 3339 time with a zone, such as 2025-07-01T00:00:00Z (got "${text}")`);
+  return ms;
 }
 
 /** `--X <id>` and `--X-type <type>` name one resource; either alone is bad input. */

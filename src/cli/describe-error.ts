@@ -2,6 +2,7 @@ import { C1zError } from "../baton/c1z/errors.js";
 import { SyncError } from "../baton/sync/engine.js";
 import { ConfigurationError } from "../connector/sync-context.js";
 import { ProvisioningPreconditionError, ProvisioningRefusedError } from "../connector/resource-type-module.js";
+import { RotationIncompleteError } from "../connector/resources/service-key-actions.js";
 import { LangSmithError, PermissionError, redact } from "../langsmith/index.js";
 import { UsageError } from "./config.js";
 import { InvitationIdError } from "../connector/resources/invitation.js";
@@ -29,7 +30,8 @@ export function describeError(err: unknown): string {
     err instanceof ConfigurationError ||
     err instanceof ProvisioningRefusedError ||
     err instanceof ProvisioningPreconditionError ||
-    isBadLifecycleRequest(err)
+    isBadLifecycleRequest(err) ||
+    err instanceof RotationIncompleteError
   ) {
     return redact(err.message);
   }

@@ -26,6 +26,8 @@ export interface FieldSpec {
   placeholder?: string;
 }
 
+import { DEFAULT_EXPIRING_WITHIN_DAYS, DEFAULT_UNUSED_FOR_DAYS } from "../connector/secrets/findings.js";
+
 export const DEFAULT_REQUESTS_PER_SECOND = 25;
 export const DEFAULT_MAX_IN_FLIGHT = 16;
 
@@ -96,6 +98,32 @@ export const FIELDS: FieldSpec[] = [
     default: false,
     connector: true,
   },
+  {
+    name: "key-expiring-within-days",
+    type: "int",
+    displayName: "Key expiry warning (days)",
+    description: "API keys expiring within this many days are flagged as expiring soon",
+    default: DEFAULT_EXPIRING_WITHIN_DAYS,
+    min: 1,
+    max: 3650,
+    connector: true,
+  },
+  {
+    name: "key-unused-for-days",
+    type: "int",
+    displayName: "Unused key threshold (days)",
+    description: "API keys not used for more than this many days are flagged as unused",
+    default: DEFAULT_UNUSED_FOR_DAYS,
+    min: 1,
+    max: 3650,
+    connector: true,
+  },
+  {
+    name: "now",
+    type: "string",
+    displayName: "Now",
+    description: "The time API-key findings are computed at (RFC 3339, e.g. 2025-07-01T00:00:00Z); default: the current time. For reproducible reviews",
+  },
   // standard Baton flags that apply to this connector
   { name: "file", short: "f", type: "string", displayName: "File", description: "The path to the c1z file to sync with", default: "sync.c1z" },
   {
@@ -131,6 +159,12 @@ export const FIELDS: FieldSpec[] = [
   { name: "delete-resource-type", type: "string", displayName: "Delete resource type", description: "The resource type of the resource to delete", hidden: true },
   { name: "rotate-credentials", type: "string", displayName: "Rotate credentials", description: "The id of the resource whose credentials to rotate", hidden: true },
   { name: "rotate-credentials-type", type: "string", displayName: "Rotate credentials type", description: "The resource type of the resource whose credentials to rotate", hidden: true },
+  {
+    name: "rotate-credentials-public-key",
+    type: "string",
+    displayName: "Rotation public key",
+    description: "The public JWK (Ed25519, EC or RSA) the new credential of --rotate-credentials is encrypted to: the JSON inline or the path of a file holding it",
+  },
 ];
 
 export function envName(field: string): string {

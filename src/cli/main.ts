@@ -83,7 +83,11 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
     const action = oneShotAction(cfg);
     if (action === "--create-account" || action === "--delete-resource" || action === "--rotate-credentials") {
       const done = await actionCommand(cfg, logger);
-      if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl), ...(done.resource && { resource: done.resource }) })}\n`);
+      // Rotation owns stdout (the encrypted credential): its outcome goes to stderr, or the log with json logs.
+      if (action === "--rotate-credentials") {
+        if (json) logger.info(done.message, { result: done.result, annotations: done.annotations.map((a) => a.typeUrl) });
+        else process.stderr.write(`${done.message}\n`);
+      } else if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl), ...(done.resource && { resource: done.resource }) })}\n`);
       else process.stdout.write(`${done.message}\n`);
       return;
     }

@@ -1,5 +1,7 @@
 import { type SyncSummary, runFullSync } from "../connector/full-sync.js";
 import { registryFor } from "../connector/registry.js";
+import { FINDINGS, FINDING_LABELS } from "../connector/secrets/findings.js";
+import type { SecretsSummary } from "../connector/secrets/inventory.js";
 import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, checkOutputFile } from "./config.js";
 import type { CliLogger } from "./logger.js";
@@ -37,6 +39,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
         logger,
         membershipSource: cfg.membershipSource,
         registry: registryFor(cfg),
+        secretReview: { now: cfg.now, expiringWithinDays: cfg.keyExpiringWithinDays, unusedForDays: cfg.keyUnusedForDays },
         concurrency: Math.max(cfg.maxInFlight, 4),
         onProgress: (p) => {
           keepHeapInBudget();
@@ -74,9 +77,23 @@ export function formatSyncSummary(s: SyncSummary): string {
     `  invitations      ${by("invitation")}  (pending; each holds the roles it brings when accepted)`,
     `  entitlements     ${c.entitlements}`,
     `  grants           ${c.grants}  (${Object.entries(c.grantsByType).map(([t, n]) => `${t} ${n}`).join(", ") || "none"})`,
+    ...(s.secrets ? formatSecrets(s.secrets, by) : []),
     `  requests         ${s.requests}  (${s.retries} retried, ${s.rateLimited} rate-limited; memberships from ${s.membershipSource})`,
   ];
   return lines.join("\n");
+}
+
+function formatSecrets(k: SecretsSummary, by: (t: string) => number): string[] {
+  const lines = [
+    `  service keys     ${by("service_key")}${k.workspaceNamesUnmatched || k.workspaceNamesAmbiguous ? `  (${k.workspaceNamesUnmatched} workspace name(s) matched no workspace, ${k.workspaceNamesAmbiguous} matched several: no grant)` : ""}`,
+    k.personalAccessTokens === null
+      ? `  PATs             not visible: ${k.patsNotVisible ?? "the org-wide listing did not answer"}`
+      : `  PATs             ${by("personal_access_token")}`,
+    `  service accounts ${k.serviceAccounts === null ? "not listed by this LangSmith" : by("service_account")}`,
+  ];
+  const found = FINDINGS.filter((f) => k.findings[f] > 0).map((f) => `${FINDING_LABELS[f]} ${k.findings[f]}`);
+  lines.push(`  key findings     ${found.length ? found.join(", ") : "none"}  (at ${k.now}; expiring = within ${k.expiringWithinDays} d, unused = over ${k.unusedForDays} d)`);
+  return lines;
 }
 
 export function formatBytes(n: number): string {

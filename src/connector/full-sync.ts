@@ -6,6 +6,8 @@ import type { SyncCounts, SyncProgress } from "../baton/sync/types.js";
 import { type Clock, realClock } from "../common/clock.js";
 import type { LangSmithClient, Logger } from "../langsmith/index.js";
 import { RESOURCE_TYPE_REGISTRY, type ResourceTypeRegistry, createSyncPlan } from "./registry.js";
+import type { FindingOptions } from "./secrets/findings.js";
+import { type SecretsSummary, secretsSummary } from "./secrets/inventory.js";
 import type { MembershipSourceOption } from "./sync-context.js";
 
 export interface FullSyncOptions {
@@ -20,6 +22,8 @@ export interface FullSyncOptions {
   registry?: ResourceTypeRegistry;
   writer?: C1zWriterOptions;
   clock?: Clock;
+  /** When API-key findings are computed, and their thresholds. */
+  secretReview?: Partial<FindingOptions>;
 }
 
 export interface SyncSummary {
@@ -35,6 +39,8 @@ export interface SyncSummary {
   slowdowns: number;
   membershipSource: string;
   excludedWorkspaces: { personal: number; deleted: number };
+  /** API keys, PAT visibility and findings; absent when no key type ran. */
+  secrets?: SecretsSummary;
   seconds: number;
 }
 
@@ -55,7 +61,7 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     signal.throwIfAborted();
-    const plan = createSyncPlan(client, { membershipSource: options.membershipSource, logger, signal, registry: options.registry ?? RESOURCE_TYPE_REGISTRY });
+    const plan = createSyncPlan(client, { membershipSource: options.membershipSource, logger, signal, registry: options.registry ?? RESOURCE_TYPE_REGISTRY, secretReview: options.secretReview });
     const counts = await runSync(plan.syncers, writer, {
       concurrency: options.concurrency,
       onProgress: options.onProgress,
@@ -66,6 +72,7 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
     const source = await plan.context.membershipSource();
     const catalog = await plan.context.catalog();
     const after = client.stats();
+    const secrets = secretsSummary(plan.context);
     return {
       file: options.file,
       bytes: done.bytes,
@@ -77,6 +84,7 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
       slowdowns: after.slowdowns - before.slowdowns,
       membershipSource: source.kind === "platform" ? "org-wide member listing" : "per-workspace member listings",
       excludedWorkspaces: catalog.excluded,
+      ...(secrets && { secrets }),
       seconds: (clock.now() - started) / 1000,
     };
   } catch (err) {

@@ -5,6 +5,9 @@ export const WORKSPACE = "workspace";
 export const ORG_ROLE = "org_role";
 export const WORKSPACE_ROLE = "workspace_role";
 export const INVITATION = "invitation";
+export const SERVICE_KEY = "service_key";
+export const PERSONAL_ACCESS_TOKEN = "personal_access_token";
+export const SERVICE_ACCOUNT = "service_account";
 
 export const MEMBER = "member";
 export const ASSIGNED = "assigned";

@@ -6,9 +6,14 @@ import { ORG_ROLE } from "./ids.js";
 import type { ResourceTypeModule } from "./resource-type-module.js";
 import { invitationModule } from "./resources/invitation.js";
 import { orgRoleModule, orgRoleProvisioningModule } from "./resources/org-role.js";
+import { personalAccessTokenModule } from "./resources/personal-access-token.js";
+import { serviceAccountModule } from "./resources/service-account.js";
+import { serviceKeyModule } from "./resources/service-key.js";
 import { userModule } from "./resources/user.js";
 import { workspaceRoleModule } from "./resources/workspace-role.js";
 import { workspaceModule } from "./resources/workspace.js";
+import type { FindingOptions } from "./secrets/findings.js";
+import { configureSecretReview } from "./secrets/inventory.js";
 import { type MembershipSourceOption, SyncContext } from "./sync-context.js";
 
 /** A list of modules, one per resource type; the order is the order rows are written in. */
@@ -20,6 +25,9 @@ export const RESOURCE_TYPE_REGISTRY: ResourceTypeRegistry = [
   userModule,
   workspaceRoleModule,
   invitationModule,
+  serviceAccountModule,
+  serviceKeyModule,
+  personalAccessTokenModule,
 ];
 
 /** The registry for the connector's settings: org roles become provisionable with --org-role-provisioning. */
@@ -44,6 +52,8 @@ export interface SyncPlanOptions {
   /** Cancels every request the syncers make. */
   signal?: AbortSignal;
   registry?: ResourceTypeRegistry;
+  /** When API-key findings are computed and their thresholds. */
+  secretReview?: Partial<FindingOptions>;
 }
 
 /** Fresh syncers (with fresh per-sync state) for one sync run; the catalog is shared, so nothing is fetched twice. */
@@ -52,6 +62,7 @@ export function createSyncPlan(client: LangSmithClient, opts: SyncPlanOptions): 
   // Org-role entitlements and grants are written as writable exactly when the registry can provision them.
   const orgRoleProvisioning = !!moduleFor(ORG_ROLE, registry)?.provisioner;
   const context = new SyncContext(client, opts.membershipSource ?? "auto", opts.logger, opts.signal, { orgRoleProvisioning });
+  configureSecretReview(context, opts.secretReview);
   const syncers = registry.map((m) => m.syncer(context));
   return { syncers, context };
 }

@@ -105,6 +105,11 @@ export interface ResourceDeleter {
 export interface CredentialRotationOutcome extends ActionOutcome {
   /** The new credential(s). Never printed or logged. */
   plaintexts: PlaintextData[];
+  /**
+   * Completes the rotation (deletes the old credential). The caller runs it only after the new secret was
+   * handed over (written out and flushed); when handing over failed it is not run, and nothing is deleted.
+   */
+  afterHandover?: () => Promise<ActionOutcome>;
 }
 
 /** Credential rotation of one resource of this type (Baton's CredentialManager). */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
-import { API_PATHS, orgInvitePath, orgMemberPath, workspaceInvitePath, workspaceMemberPath } from "./paths.js";
+import { API_PATHS, orgInvitePath, orgMemberPath, serviceKeyPath, workspaceInvitePath, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import type { Clock } from "../common/clock.js";
 import { RequestLimiter } from "./limiter.js";
@@ -9,9 +9,14 @@ import type { Logger } from "./log.js";
 import { MEMBER_PAGE_LIMIT, paginate } from "./pagination.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import * as s from "./schemas.js";
+import { registerSecret } from "./secrets.js";
 import type { Transport } from "./transport.js";
 import type {
   ApiKeyInfo,
+  CreatedServiceKey,
+  CreateServiceKeyInput,
+  PersonalAccessTokenInfo,
+  ServiceAccountInfo,
   Organization,
   OrgMember,
   Page,
@@ -80,10 +85,13 @@ export class LangSmithClient {
   readonly organizationId: string;
   private readonly http: HttpExecutor;
   private readonly limiter: RequestLimiter;
+  /** Kept only to recognise the caller's own key among listed keys; never exposed or printed. */
+  readonly #apiKey: string;
 
   constructor(opts: LangSmithClientOptions) {
     this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
     this.organizationId = opts.organizationId;
+    this.#apiKey = opts.apiKey;
     this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, clock: opts.clock });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
@@ -290,12 +298,44 @@ export class LangSmithClient {
 
   // ---- keys ----------------------------------------------------------------------------------
 
+  /**
+   * Whether a key LangSmith lists in redacted form (`lsv2_sk_...4f2a`: its first 8 and last 4 characters)
+   * could be the key this client authenticates with. A match is not proof (other keys may share the
+   * visible characters), so callers use it to refuse, never to act.
+   */
+  callerKeyMatches(shortKey: string): boolean {
+    const m = /^(.+?)\.\.\.(.+)$/.exec(shortKey);
+    return !!m && this.#apiKey.startsWith(m[1]!) && this.#apiKey.endsWith(m[2]!);
+  }
+
+  /** Every org-level service key, org-wide and workspace-scoped (unpaginated). */
   async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
     const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceKeys, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
-  /** The calling identity's own personal access tokens (LangSmith offers no org-wide PAT listing in its spec). */
+  /**
+   * Creates a service key. The answer is the only place the full key ever appears; it is registered for
+   * redaction before it is returned. Not retried on a lost answer: the caller reads the keys back first.
+   */
+  async createServiceKey(input: CreateServiceKeyInput, opts: RequestOptions = {}): Promise<CreatedServiceKey> {
+    const body: Record<string, unknown> = { description: input.description };
+    if (input.expiresAt !== undefined) body.expires_at = input.expiresAt;
+    if (input.workspaceIds !== undefined) body.workspaces = input.workspaceIds;
+    if (input.roleId !== undefined) body.role_id = input.roleId;
+    if (input.orgRoleId !== undefined) body.org_role_id = input.orgRoleId;
+    if (input.defaultWorkspaceId !== undefined) body.default_workspace_id = input.defaultWorkspaceId;
+    const { data } = await this.http.call({ method: "POST", path: API_PATHS.serviceKeys, body, schema: s.createdApiKeySchema, signal: opts.signal });
+    registerSecret(data.key);
+    return { ...toApiKey(data), key: data.key };
+  }
+
+  /** Deletes a service key (LangSmith answers 404 when it is already gone: a NotFoundError). */
+  async deleteServiceKey(keyId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.call({ method: "DELETE", path: serviceKeyPath(keyId), schema: s.anyBody, signal: opts.signal });
+  }
+
+  /** The calling identity's own personal access tokens. */
   async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
     const { data } = await this.http.call({
       method: "GET",
@@ -304,6 +344,20 @@ export class LangSmithClient {
       signal: opts.signal,
     });
     return data.map(toApiKey);
+  }
+
+  /** Every member's personal access tokens with their owner (needs organization:pats:read; in no published spec). */
+  async listOrgPersonalAccessTokens(opts: RequestOptions = {}): Promise<PersonalAccessTokenInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.orgPersonalAccessTokens, schema: z.array(s.orgPatSchema), signal: opts.signal });
+    return data.map((p) => ({
+      ...toApiKey(p),
+      owner: { lsUserId: orNone(p.ls_user_id), userId: orNone(p.user_id), email: orNone(p.email), identityId: orNone(p.org_identity_id) ?? orNone(p.identity_id) },
+    }));
+  }
+
+  async listServiceAccounts(opts: RequestOptions = {}): Promise<ServiceAccountInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceAccounts, schema: z.array(s.serviceAccountSchema), signal: opts.signal });
+    return data.map((a) => ({ id: a.id, name: a.name, createdAt: orNone(a.created_at), defaultWorkspaceId: orNone(a.default_workspace_id) }));
   }
 
   // ---- whole-listing helpers -----------------------------------------------------------------
@@ -412,5 +466,6 @@ function toApiKey(k: z.infer<typeof s.apiKeySchema>): ApiKeyInfo {
     lastUsedAt: orNone(k.last_used_at),
     expiresAt: orNone(k.expires_at),
     workspaceNames: k.workspace_names ?? [],
+    createdBy: orNone(k.created_by),
   };
 }

@@ -14,7 +14,11 @@ export const API_PATHS = {
   workspaceMembersActive: "/api/v1/workspaces/current/members/active",
   workspaceMembersPending: "/api/v1/workspaces/current/members/pending",
   serviceKeys: "/api/v1/orgs/current/service-keys",
+  /** The caller's own PATs (a service key has none). */
   personalAccessTokens: "/api/v1/orgs/current/personal-access-tokens",
+  /** Every member's PATs; permission organization:pats:read; in no published spec. */
+  orgPersonalAccessTokens: "/api/v1/orgs/current/members/personal-access-tokens",
+  serviceAccounts: "/api/v1/service-accounts",
 } as const;
 
 /** One workspace member (PATCH to change the role, DELETE to remove), by workspace identity id. */
@@ -35,4 +39,9 @@ export function orgInvitePath(pendingId: string): string {
 /** One pending workspace invitation (DELETE to cancel, with X-Tenant-Id), by that workspace's pending id. */
 export function workspaceInvitePath(pendingId: string): string {
   return `${workspaceMemberPath(pendingId)}/pending`;
+}
+
+/** One service key (DELETE), by key id. */
+export function serviceKeyPath(keyId: string): string {
+  return `${API_PATHS.serviceKeys}/${encodeURIComponent(keyId)}`;
 }

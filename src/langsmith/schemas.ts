@@ -100,6 +100,25 @@ export const apiKeySchema = z.object({
   access_scope: z.enum(["organization", "workspace"]).nullish(),
   role_id: optionalString,
   org_role_id: optionalString,
+  created_by: optionalString,
+});
+
+export const createdApiKeySchema = apiKeySchema.extend({ key: z.string().min(1) });
+
+/** Owner fields of the org-wide PAT listing (no spec: any of them may be missing). */
+export const orgPatSchema = apiKeySchema.extend({
+  ls_user_id: optionalString,
+  user_id: optionalString,
+  email: optionalString,
+  identity_id: optionalString,
+  org_identity_id: optionalString,
+});
+
+export const serviceAccountSchema = z.object({
+  id,
+  name: z.string(),
+  created_at: optionalString,
+  default_workspace_id: optionalString,
 });
 
 /** Any JSON; for writes whose response body LangSmith leaves unspecified. */

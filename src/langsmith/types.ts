@@ -92,6 +92,38 @@ export interface ApiKeyInfo {
   lastUsedAt?: string;
   expiresAt?: string;
   workspaceNames: string[];
+  /** Who created the key, as LangSmith reports it: an ls_user_id, an identity id, an email or a bare username. */
+  createdBy?: string;
+}
+
+/** A row of the org-wide PAT listing: the token plus its owner. */
+export interface PersonalAccessTokenInfo extends ApiKeyInfo {
+  owner: { lsUserId?: string; userId?: string; email?: string; identityId?: string };
+}
+
+export interface ServiceAccountInfo {
+  id: string;
+  name: string;
+  createdAt?: string;
+  defaultWorkspaceId?: string;
+}
+
+export interface CreateServiceKeyInput {
+  description: string;
+  /** ISO 8601; absent = never expires. */
+  expiresAt?: string;
+  /** Workspace ids; absent = an org-wide key. */
+  workspaceIds?: string[];
+  /** Workspace role. */
+  roleId?: string;
+  /** Org role (org-wide keys only). */
+  orgRoleId?: string;
+  defaultWorkspaceId?: string;
+}
+
+/** A created key: the only time LangSmith returns the full key. */
+export interface CreatedServiceKey extends ApiKeyInfo {
+  key: string;
 }
 
 export interface Page<T> {

@@ -21,6 +21,8 @@ export const HELP = `Usage: node dist/simulator/main.js [options]
   --platform-members M    full | limited | absent (default full)
   --role-name-style S     name | display_name (default name)
   --repeat-pages          misbehave: ignore offset and always serve the first page
+  --pat-listing M         org-wide PAT listing: available | forbidden (403) | absent (404) (default available)
+  --service-accounts M    /api/v1/service-accounts: available | absent (default available)
   -h, --help              this text
 `;
 
@@ -56,6 +58,8 @@ export function parseOptions(argv: string[]): SimulatorOptions | "help" {
       "platform-members": { type: "string" },
       "role-name-style": { type: "string" },
       "repeat-pages": { type: "boolean" },
+      "pat-listing": { type: "string" },
+      "service-accounts": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -70,6 +74,8 @@ export function parseOptions(argv: string[]): SimulatorOptions | "help" {
     platformMembers: oneOf("platform-members", values["platform-members"], ["full", "limited", "absent"] as const),
     roleNameStyle: oneOf("role-name-style", values["role-name-style"], ["name", "display_name"] as const),
     pagination: values["repeat-pages"] ? { repeatPages: true } : undefined,
+    patListing: oneOf("pat-listing", values["pat-listing"], ["available", "forbidden", "absent"] as const),
+    serviceAccounts: oneOf("service-accounts", values["service-accounts"], ["available", "absent"] as const),
   };
   const rate = num("fault-rate", values["fault-rate"]);
   if (rate !== undefined && rate > 0) {

@@ -9,13 +9,15 @@ import { FaultInjector, RateLimiter, type FaultOptions, type RateLimitOptions } 
 import { generateOrg } from "./org-generator.js";
 import { computeCounters, type Counters, type RequestLogEntry } from "./request-log.js";
 import type { RoleNameStyle } from "./render.js";
-import type { PlatformMembersMode } from "./routes/types.js";
+import type { PatListingMode, PlatformMembersMode } from "./routes/types.js";
 import { SimServer, type FailRule, type HoldOptions, type ServerConfig } from "./server.js";
 import { createState, groundTruth, type GroundTruth, type SimulatorState } from "./state.js";
 
 export type { FaultKind, FaultOptions, RateLimitOptions } from "./faults.js";
 export type { Counters, RequestLogEntry } from "./request-log.js";
 export type {
+  ApiKeyInfo,
+  ServiceAccountInfo,
   GroundTruth,
   GroundTruthUser,
   OrgMemberInfo,
@@ -59,6 +61,10 @@ export interface SimulatorOptions {
   pagination?: { repeatPages?: boolean };
   /** Hold answers until N requests (on one path, if given) have arrived, then answer them together. */
   hold?: HoldOptions;
+  /** The org-wide PAT listing (default "available"). */
+  patListing?: PatListingMode;
+  /** `/api/v1/service-accounts` (default "available"). */
+  serviceAccounts?: "available" | "absent";
 }
 
 export interface SimulatorKeys {
@@ -110,7 +116,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const other = generateOrg({ users: 3, workspaces: 1, seed, stream: 1, displayName: `Other Org ${seed}` });
 
   const keyMap = new Map<string, KeyEntry>();
-  for (const store of [main.store, other.store]) for (const key of store.keys) keyMap.set(key.key, { store, key });
+  for (const store of [main.store, other.store]) {
+    for (const key of store.keys) keyMap.set(key.key, { store, key });
+    // Keys created through the API authenticate; deleted ones stop at once.
+    store.keyListener = (key, added) => {
+      if (added) keyMap.set(key.key, { store, key });
+      else keyMap.delete(key.key);
+    };
+  }
 
   const log: RequestLogEntry[] = [];
   const config: ServerConfig = {
@@ -119,6 +132,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       roleNameStyle: opts.roleNameStyle ?? "name",
       repeatPages: opts.pagination?.repeatPages ?? false,
       platformMembers: opts.platformMembers ?? "full",
+      patListing: opts.patListing ?? "available",
+      serviceAccounts: opts.serviceAccounts ?? "available",
     },
     latencyMs: opts.latencyMs ?? 0,
     faults: opts.faults ? new FaultInjector(opts.faults) : null,

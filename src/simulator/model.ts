@@ -103,11 +103,24 @@ export interface ApiKey {
   orgRole: Role | null;
   /** PAT owner. */
   owner: User | null;
+  /** The service account a service key belongs to, if any. */
+  serviceAccount: ServiceAccount | null;
   defaultWorkspace: Workspace | null;
   createdAt: number;
+  /** As LangSmith reports it: an ls_user_id, an org identity id, an email, a bare username or a service account id. */
   createdBy: string | null;
   lastUsedAt: number | null;
   expiresAt: number | null;
+}
+
+export interface ServiceAccount {
+  id: string;
+  name: string;
+  /** The org identity LangSmith creates for the account (returned on create only). */
+  organizationIdentityId: string;
+  defaultWorkspace: Workspace | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** Rows are ordered newest first; ties broken by id ascending. */

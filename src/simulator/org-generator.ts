@@ -14,7 +14,7 @@
  */
 import { Prng } from "./prng.js";
 import { OrgStore, type BuiltinRoleName } from "./store.js";
-import type { ApiKey, Invite, LoginProvider, Provisioning, Role, User, Workspace, WorkspacePending } from "./model.js";
+import type { ApiKey, Invite, LoginProvider, Provisioning, Role, ServiceAccount, User, Workspace, WorkspacePending } from "./model.js";
 
 export interface GenerateOptions {
   users: number;
@@ -66,7 +66,7 @@ const CUSTOM_ROLES: Array<{ displayName: string; description: string; permission
   },
 ];
 
-const ORG_ADMIN_PERMS = ["organization:manage", "organization:pats:create", "organization:read"];
+const ORG_ADMIN_PERMS = ["organization:manage", "organization:pats:create", "organization:pats:read", "organization:read"];
 const WS_VIEWER_PERMS = [
   "annotation-queues:read", "charts:read", "datasets:read", "feedback:read", "projects:read", "prompts:read", "rules:read",
   "runs:read", "workspaces:read",
@@ -86,7 +86,7 @@ const WS_ADMIN_PERMS = [
 
 const BUILTINS: Array<{ name: BuiltinRoleName; displayName: string; description: string; permissions: string[] }> = [
   { name: "ORGANIZATION_ADMIN", displayName: "Organization Admin", description: "Manages the organization, its members and workspaces", permissions: ORG_ADMIN_PERMS },
-  { name: "ORGANIZATION_OPERATOR", displayName: "Organization Operator", description: "Manages workspaces and non-admin members", permissions: ORG_ADMIN_PERMS },
+  { name: "ORGANIZATION_OPERATOR", displayName: "Organization Operator", description: "Manages workspaces and non-admin members", permissions: ORG_ADMIN_PERMS.filter((p) => p !== "organization:pats:read") },
   { name: "ORGANIZATION_USER", displayName: "Organization User", description: "Reads the organization and creates personal tokens", permissions: ["organization:pats:create", "organization:read"] },
   { name: "ORGANIZATION_VIEWER", displayName: "Organization Viewer", description: "Reads the organization", permissions: ["organization:read"] },
   { name: "WORKSPACE_ADMIN", displayName: "Admin", description: "Everything in the workspace, including settings and members", permissions: WS_ADMIN_PERMS },
@@ -298,40 +298,99 @@ export function generateOrg(opts: GenerateOptions): { store: OrgStore; keys: Gen
 
   store.finalize();
 
-  // ---- API keys
+  // ---- API keys and service accounts
+  // Times are relative to tEnd (2025-06-30), so findings computed "now = 2025-07-01" are stable.
   const admin0 = users[0]!;
   const firstWs = regular[0]!;
+  const DAY = 86_400_000_000;
   const keyRng = new Prng(opts.seed, 1000 + (opts.stream ?? 0));
-  const mkKey = (k: Omit<ApiKey, "id" | "key" | "createdBy" | "lastUsedAt" | "expiresAt" | "createdAt">, kind: "pt" | "sk"): ApiKey => {
+  type KeyInit = Omit<ApiKey, "id" | "key" | "createdAt" | "createdBy" | "lastUsedAt" | "expiresAt" | "owner" | "serviceAccount" | "defaultWorkspace"> &
+    Partial<Pick<ApiKey, "createdAt" | "createdBy" | "lastUsedAt" | "expiresAt" | "owner" | "serviceAccount" | "defaultWorkspace">>;
+  const mkKey = (k: KeyInit, kind: "pt" | "sk"): ApiKey => {
     const key: ApiKey = {
-      ...k,
-      id: keyRng.uuid(),
-      key: apiKeyString(keyRng, kind),
-      createdAt: tEnd - keyRng.int(30 * 86_400) * 1_000_000,
+      owner: null,
+      serviceAccount: null,
+      defaultWorkspace: firstWs,
       createdBy: admin0.lsUserId,
       lastUsedAt: null,
       expiresAt: null,
+      ...k,
+      id: keyRng.uuid(),
+      key: apiKeyString(keyRng, kind),
+      createdAt: k.createdAt ?? tEnd - keyRng.int(30 * 86_400) * 1_000_000,
     };
-    store.keys.push(key);
+    store.addKey(key);
     return key;
   };
-  const adminKey = mkKey(
-    { kind: "service", description: "baton-langsmith sync", accessScope: "organization", workspaces: [], role: R.WORKSPACE_ADMIN, orgRole: R.ORGANIZATION_ADMIN, owner: null, defaultWorkspace: firstWs },
-    "sk",
-  );
+  const adminKey = mkKey({ kind: "service", description: "baton-langsmith sync", accessScope: "organization", workspaces: [], role: R.WORKSPACE_ADMIN, orgRole: R.ORGANIZATION_ADMIN }, "sk");
   const viewerKey = mkKey(
-    { kind: "service", description: "read-only org viewer", accessScope: "organization", workspaces: [], role: null, orgRole: R.ORGANIZATION_VIEWER, owner: null, defaultWorkspace: firstWs },
+    { kind: "service", description: "read-only org viewer", accessScope: "organization", workspaces: [], role: null, orgRole: R.ORGANIZATION_VIEWER, createdBy: admin0.email },
     "sk",
   );
   const wsKey = mkKey(
-    { kind: "service", description: `ci-deployer (${firstWs.displayName} only)`, accessScope: "workspace", workspaces: [firstWs], role: R.WORKSPACE_ADMIN, orgRole: null, owner: null, defaultWorkspace: firstWs },
+    {
+      kind: "service", description: `ci-deployer (${firstWs.displayName} only)`, accessScope: "workspace", workspaces: [firstWs], role: R.WORKSPACE_ADMIN, orgRole: null,
+      createdBy: admin0.id, lastUsedAt: tEnd - 2 * DAY,
+    },
     "sk",
   );
-  const patKey = mkKey(
-    { kind: "pat", description: `${admin0.firstName} laptop`, accessScope: "organization", workspaces: [], role: null, orgRole: null, owner: admin0, defaultWorkspace: firstWs },
-    "pt",
+  const patKey = mkKey({ kind: "pat", description: `${admin0.firstName} laptop`, accessScope: "organization", workspaces: [], role: null, orgRole: null, owner: admin0 }, "pt");
+
+  // Keys a governance review should flag. Their creators come in every form LangSmith uses.
+  const member = (i: number): User => users[Math.min(U - 1, i)]!;
+  const disabledUser = users.find((u) => u.disabled) ?? null;
+  mkKey(
+    {
+      kind: "service", description: "legacy exporter", accessScope: "organization", workspaces: [], role: R.WORKSPACE_VIEWER, orgRole: R.ORGANIZATION_USER,
+      createdBy: keyRng.uuid(), // a person who has left the org
+      createdAt: tEnd - 400 * DAY, lastUsedAt: tEnd - 200 * DAY, expiresAt: tEnd - 10 * DAY,
+    },
+    "sk",
   );
-  patKey.createdBy = admin0.lsUserId;
+  const wsA = regular[Math.min(1, W - 1)]!;
+  const wsB = regular[Math.min(2, W - 1)]!;
+  mkKey(
+    {
+      kind: "service", description: "nightly evaluations", accessScope: "workspace", workspaces: wsA === wsB ? [wsA] : [wsA, wsB], role: R.WORKSPACE_USER, orgRole: null,
+      createdBy: member(1).email.toUpperCase(), lastUsedAt: tEnd - 5 * DAY, expiresAt: tEnd + 10 * DAY, defaultWorkspace: wsA,
+    },
+    "sk",
+  );
+  mkKey(
+    {
+      kind: "service", description: "terraform (org admin)", accessScope: "organization", workspaces: [], role: R.WORKSPACE_ADMIN, orgRole: R.ORGANIZATION_ADMIN,
+      createdBy: "deploy-bot", expiresAt: tEnd + 180 * DAY,
+    },
+    "sk",
+  );
+  if (deleted[0]) {
+    mkKey(
+      {
+        kind: "service", description: "old experiments uploader", accessScope: "workspace", workspaces: [firstWs, deleted[0]], role: R.WORKSPACE_VIEWER, orgRole: null,
+        createdBy: disabledUser?.email ?? member(2).email, createdAt: tEnd - 300 * DAY, lastUsedAt: tEnd - 120 * DAY,
+      },
+      "sk",
+    );
+  }
+  // A service account with a key of its own.
+  const botCreated = tEnd - 60 * DAY;
+  const bot: ServiceAccount = { id: keyRng.uuid(), name: "ci-bot", organizationIdentityId: keyRng.uuid(), defaultWorkspace: firstWs, createdAt: botCreated, updatedAt: botCreated };
+  store.serviceAccounts.push(bot);
+  mkKey(
+    {
+      kind: "service", description: "ci-bot key", accessScope: "workspace", workspaces: [firstWs], role: R.WORKSPACE_USER, orgRole: null,
+      createdBy: bot.id, serviceAccount: bot, createdAt: botCreated, lastUsedAt: tEnd - 1 * DAY, expiresAt: tEnd + 90 * DAY,
+    },
+    "sk",
+  );
+  // Other people's PATs, visible only in the org-wide PAT listing.
+  if (U > 1) mkKey({ kind: "pat", description: `${member(1).firstName} notebook`, accessScope: "organization", workspaces: [], role: null, orgRole: null, owner: member(1), createdBy: member(1).lsUserId, lastUsedAt: tEnd - 3 * DAY }, "pt");
+  if (disabledUser) {
+    mkKey(
+      { kind: "pat", description: `${disabledUser.firstName} scripts`, accessScope: "organization", workspaces: [], role: null, orgRole: null, owner: disabledUser, createdBy: disabledUser.lsUserId, expiresAt: tEnd + 400 * DAY },
+      "pt",
+    );
+  }
 
   return { store, keys: { admin: adminKey.key, pat: patKey.key, viewer: viewerKey.key, workspaceScoped: wsKey.key } };
 }

@@ -3,7 +3,7 @@
  * serializes for each schema (every declared key present, null when unset);
  * Go platform rows use empty strings instead of nulls.
  */
-import { isoMicros, rfc3339, type ApiKey, type Invite, type Membership, type Role, type User, type Workspace, type WorkspacePending } from "./model.js";
+import { isoMicros, rfc3339, type ApiKey, type Invite, type ServiceAccount, type Membership, type Role, type User, type Workspace, type WorkspacePending } from "./model.js";
 import type { OrgStore } from "./store.js";
 
 export type RoleNameStyle = "name" | "display_name";
@@ -203,6 +203,23 @@ export function apiKeyRow(store: OrgStore, key: ApiKey): Record<string, unknown>
     row.created_by = key.createdBy;
   }
   return row;
+}
+
+/** A row of the org-wide PAT listing: the key row plus its owner (cartography reads the owner from it). */
+export function orgPatRow(store: OrgStore, key: ApiKey): Record<string, unknown> {
+  const owner = key.owner;
+  return { ...apiKeyRow(store, key), ls_user_id: owner?.lsUserId ?? null, user_id: owner?.userId ?? null, email: owner?.email ?? null };
+}
+
+export function serviceAccountRow(store: OrgStore, sa: ServiceAccount): Record<string, unknown> {
+  return {
+    id: sa.id,
+    created_at: isoMicros(sa.createdAt),
+    updated_at: isoMicros(sa.updatedAt),
+    name: sa.name,
+    organization_id: store.id,
+    default_workspace_id: sa.defaultWorkspace?.id ?? null,
+  };
 }
 
 export function platformMemberRow(

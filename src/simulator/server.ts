@@ -14,8 +14,13 @@ export interface FailRule {
   method?: string;
   path: string | RegExp;
   tenantId?: string;
+  /** Ignored with `dropAfterApply`. */
   status: number;
   body?: unknown;
+  /** Carry the request out, then close the connection without answering ("write applied, answer lost"). */
+  dropAfterApply?: boolean;
+  /** How many matching requests the rule affects; unlimited when absent. */
+  times?: number;
 }
 
 /** Holds the first request that matches until released or until the client goes away (tests of cancellation). */
@@ -240,7 +245,12 @@ export class SimServer {
         (typeof r.path === "string" ? r.path === path : r.path.test(path)) &&
         (!r.tenantId || r.tenantId.toLowerCase() === tenant),
     );
-    if (rule) {
+    let dropAfterApply = false;
+    if (rule && rule.times !== undefined && --rule.times <= 0) cfg.failAlways.splice(cfg.failAlways.indexOf(rule), 1);
+    if (rule?.dropAfterApply) {
+      entry.fault = "drop-after-apply";
+      dropAfterApply = true;
+    } else if (rule) {
       entry.fault = "fail-always";
       const headers: Record<string, string> = rule.status === 429 ? { "Retry-After": "1" } : {};
       if (rule.body !== undefined) send(rule.status, rule.body, family, headers);
@@ -303,6 +313,12 @@ export class SimServer {
         bodyError,
         settings: cfg.settings,
       });
+      if (dropAfterApply) {
+        entry.status = result.status ?? 200;
+        entry.endedAt = Date.now();
+        req.socket.destroy();
+        return;
+      }
       send(result.status ?? 200, result.body, family, result.headers);
     } catch (err) {
       if (err instanceof ApiError) sendError(family, err);

@@ -2,7 +2,7 @@
  * The in-process view tests use to arrange and check a simulated org
  * (`SimulatorState`), and the ground truth a correct sync must reproduce.
  */
-import { isoMicros, type Invite, type Membership, type Role, type User, type WorkspacePending } from "./model.js";
+import { isoMicros, type ApiKey, type Invite, type Membership, type Role, type User, type WorkspacePending } from "./model.js";
 import type { OrgStore } from "./store.js";
 
 export interface RoleInfo {
@@ -63,6 +63,34 @@ export interface WorkspaceInviteInfo {
   lsUserId: string | null;
 }
 
+/** An API key as the ground truth knows it (never the full key string). */
+export interface ApiKeyInfo {
+  id: string;
+  kind: "service" | "pat";
+  description: string;
+  accessScope: "organization" | "workspace";
+  /** Workspaces in scope (workspace-scoped keys), by id, deleted ones included. */
+  workspaceIds: string[];
+  roleId: string | null;
+  orgRoleId: string | null;
+  createdBy: string | null;
+  /** The PAT owner's ls_user_id. */
+  ownerLsUserId: string | null;
+  serviceAccountId: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  /** `lsv2_sk_...abcd`, as LangSmith shows it. */
+  shortKey: string;
+}
+
+export interface ServiceAccountInfo {
+  id: string;
+  name: string;
+  organizationIdentityId: string;
+  createdAt: string;
+}
+
 export interface SimulatorState {
   readonly orgId: string;
   roles(): RoleInfo[];
@@ -94,6 +122,12 @@ export interface SimulatorState {
   inviteMemberToWorkspace(workspaceId: string, lsUserId: string, roleId: string): WorkspaceInviteInfo;
   /** Test hook: the member accepts a workspace invite. */
   acceptWorkspaceInvite(workspaceId: string, pendingId: string): WorkspaceMemberInfo;
+  /** Every API key of the org, service keys and PATs, in creation order. */
+  keys(): ApiKeyInfo[];
+  /** The full key string of a key (tests use it to authenticate as that key). */
+  keySecret(keyId: string): string;
+  serviceAccounts(): ServiceAccountInfo[];
+  renameWorkspace(workspaceId: string, displayName: string): void;
 }
 
 /** A user as the ground truth lists them: exactly the active org member's facts. */
@@ -113,6 +147,10 @@ export interface GroundTruth {
   invitations: Array<{ id: string; email: string; orgRoleId: string; workspaceRoles: Array<{ workspaceId: string; roleId: string }> }>;
   /** Pending workspace invites of people already in the org (synced workspaces). */
   memberWorkspaceInvites: Array<{ id: string; workspaceId: string; lsUserId: string; roleId: string }>;
+  /** Service keys (org-wide and workspace-scoped) and PATs. */
+  serviceKeys: ApiKeyInfo[];
+  personalAccessTokens: ApiKeyInfo[];
+  serviceAccounts: ServiceAccountInfo[];
   excludedWorkspaces: { personal: number; deleted: number };
   counts: {
     users: number;
@@ -124,6 +162,25 @@ export interface GroundTruth {
     workspaceMemberships: number;
     pendingInvites: number;
     workspacePendingInvites: number;
+  };
+}
+
+export function keyInfo(k: ApiKey): ApiKeyInfo {
+  return {
+    id: k.id,
+    kind: k.kind,
+    description: k.description,
+    accessScope: k.accessScope,
+    workspaceIds: k.workspaces.map((w) => w.id),
+    roleId: k.role?.id ?? null,
+    orgRoleId: k.orgRole?.id ?? null,
+    createdBy: k.createdBy,
+    ownerLsUserId: k.owner?.lsUserId ?? null,
+    serviceAccountId: k.serviceAccount?.id ?? null,
+    createdAt: isoMicros(k.createdAt),
+    lastUsedAt: k.lastUsedAt === null ? null : isoMicros(k.lastUsedAt),
+    expiresAt: k.expiresAt === null ? null : isoMicros(k.expiresAt),
+    shortKey: `${k.key.slice(0, 8)}...${k.key.slice(-4)}`,
   };
 }
 
@@ -261,6 +318,19 @@ export function createState(store: OrgStore): SimulatorState {
       if (!p) throw new Error(`no pending workspace invite ${pendingId} in ${workspaceId}`);
       return wsMemberInfo(store.acceptWorkspaceInvite(p));
     },
+    keys: () => store.keys.map(keyInfo),
+    keySecret: (keyId) => {
+      const k = store.keysById.get(keyId);
+      if (!k) throw new Error(`no key ${keyId}`);
+      return k.key;
+    },
+    serviceAccounts: () =>
+      store.serviceAccounts.map((sa) => ({ id: sa.id, name: sa.name, organizationIdentityId: sa.organizationIdentityId, createdAt: isoMicros(sa.createdAt) })),
+    renameWorkspace: (workspaceId, displayName) => {
+      const ws = store.workspacesById.get(workspaceId);
+      if (!ws) throw new Error(`unknown workspace ${workspaceId}`);
+      ws.displayName = displayName;
+    },
   };
   return state;
 }
@@ -298,6 +368,9 @@ export function groundTruth(store: OrgStore): GroundTruth {
       workspaceRoles: i.workspaces.filter((p) => !p.ws.isDeleted && !p.ws.isPersonal).map((p) => ({ workspaceId: p.ws.id, roleId: p.role.id })),
     })),
     memberWorkspaceInvites: synced.flatMap((ws) => ws.pending.filter((p) => p.member).map((p) => ({ id: p.id, workspaceId: ws.id, lsUserId: p.member!.lsUserId, roleId: p.role.id }))),
+    serviceKeys: store.keys.filter((k) => k.kind === "service").map(keyInfo),
+    personalAccessTokens: store.keys.filter((k) => k.kind === "pat" && k.owner && !k.owner.removed).map(keyInfo),
+    serviceAccounts: store.serviceAccounts.map((sa) => ({ id: sa.id, name: sa.name, organizationIdentityId: sa.organizationIdentityId, createdAt: isoMicros(sa.createdAt) })),
     excludedWorkspaces: {
       personal: store.workspaces.filter((ws) => ws.isPersonal && !ws.isDeleted).length,
       deleted: store.workspaces.filter((ws) => ws.isDeleted).length,

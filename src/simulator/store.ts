@@ -11,6 +11,7 @@ import {
   type LoginProvider,
   type Membership,
   type Role,
+  type ServiceAccount,
   type User,
   type Workspace,
   type WorkspacePending,
@@ -82,7 +83,12 @@ export class OrgStore {
   readonly platformRows: Array<User | Invite> = [];
 
   readonly membershipsById = new Map<string, Membership>();
+  /** Every API key of the org (service keys and PATs), in creation order. */
   readonly keys: ApiKey[] = [];
+  readonly keysById = new Map<string, ApiKey>();
+  readonly serviceAccounts: ServiceAccount[] = [];
+  /** Told when a key is added or removed, so the server's key index follows (a created key authenticates). */
+  keyListener: ((key: ApiKey, added: boolean) => void) | null = null;
 
   /** Ids for rows created after generation come from their own seeded stream. */
   private readonly mutRng: Prng;
@@ -191,6 +197,26 @@ export class OrgStore {
   }
 
   // ---- mutations --------------------------------------------------------------
+
+  addKey(key: ApiKey): void {
+    this.keys.push(key);
+    this.keysById.set(key.id, key);
+    this.keyListener?.(key, true);
+  }
+
+  removeKey(key: ApiKey): boolean {
+    const i = this.keys.indexOf(key);
+    if (i < 0) return false;
+    this.keys.splice(i, 1);
+    this.keysById.delete(key.id);
+    this.keyListener?.(key, false);
+    return true;
+  }
+
+  /** A key string in LangSmith's shape, from the mutation stream (reproducible per seed). */
+  newKeyString(kind: "pt" | "sk"): string {
+    return `lsv2_${kind}_${this.mutRng.hex(32)}_${this.mutRng.hex(10)}`;
+  }
 
   createUser(input: { email: string; name: string; orgRole: Role; disabled?: boolean; provider?: LoginProvider }): User {
     const parts = input.name.trim().split(/\s+/);

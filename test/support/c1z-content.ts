@@ -47,7 +47,7 @@ export async function readC1z(path: string): Promise<C1zContent> {
 }
 
 /** What a correct sync of the simulator's org contains, in Baton ids. */
-export function expectedContent(truth: GroundTruth) {
+export function expectedContent(truth: GroundTruth, opts: { patsVisible?: boolean } = {}) {
   const orgRoles = truth.roles.filter((r) => r.accessScope === "organization");
   const wsRoles = truth.roles.filter((r) => r.accessScope === "workspace");
   const resources = new Set<string>();
@@ -88,13 +88,30 @@ export function expectedContent(truth: GroundTruth) {
     grants.add(`workspace:${inv.workspaceId}:member:invitation:${id}`);
     grants.add(`workspace_role:${inv.workspaceId}:${inv.roleId}:assigned:invitation:${id}`);
   }
+  // API keys: what each key can do, with the key as principal. Workspace-scoped keys only get grants in
+  // synced workspaces whose name is unique (LangSmith names a key's workspaces, never their ids).
+  const nameCount = new Map<string, number>();
+  for (const w of truth.workspaces) nameCount.set(w.displayName, (nameCount.get(w.displayName) ?? 0) + 1);
+  const synced = new Map(truth.workspaces.map((w) => [w.id, w]));
+  for (const k of truth.serviceKeys) {
+    resources.add(`service_key:${k.id}`);
+    if (k.accessScope === "organization" && k.orgRoleId) grants.add(`org_role:${k.orgRoleId}:assigned:service_key:${k.id}`);
+    if (k.accessScope === "workspace" && k.roleId) {
+      for (const id of k.workspaceIds) {
+        const w = synced.get(id);
+        if (w && nameCount.get(w.displayName) === 1) grants.add(`workspace_role:${id}:${k.roleId}:assigned:service_key:${k.id}`);
+      }
+    }
+  }
+  if (opts.patsVisible ?? true) for (const p of truth.personalAccessTokens) resources.add(`personal_access_token:${p.id}`);
+  for (const a of truth.serviceAccounts) resources.add(`service_account:${a.id}`);
   return { resources, entitlements, grants };
 }
 
 export function assertMatchesTruth(content: C1zContent, sim: Simulator): void {
   const truth = sim.truth();
   const expected = expectedContent(truth);
-  assert.deepEqual(content.resourceTypes, ["invitation", "org_role", "user", "workspace", "workspace_role"]);
+  assert.deepEqual(content.resourceTypes, ["invitation", "org_role", "personal_access_token", "service_account", "service_key", "user", "workspace", "workspace_role"]);
   assert.deepEqual(setDiff(new Set(content.resources.keys()), expected.resources), { missing: [], extra: [] }, "resources");
   assert.deepEqual(setDiff(content.entitlements, expected.entitlements), { missing: [], extra: [] }, "entitlements");
   assert.deepEqual(setDiff(content.grants, expected.grants), { missing: [], extra: [] }, "grants");

@@ -1,11 +1,12 @@
 /** Route table and path matching. */
 import { orgMemberRoutes } from "./org-members.js";
+import { keyRoutes } from "./keys.js";
 import { orgRoutes } from "./orgs.js";
 import { platformRoutes } from "./platform.js";
 import type { Route } from "./types.js";
 import { workspaceRoutes } from "./workspaces.js";
 
-export const routes: Route[] = [...orgRoutes, ...orgMemberRoutes, ...workspaceRoutes, ...platformRoutes];
+export const routes: Route[] = [...orgRoutes, ...orgMemberRoutes, ...keyRoutes, ...workspaceRoutes, ...platformRoutes];
 
 interface Compiled {
   route: Route;

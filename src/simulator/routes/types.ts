@@ -4,10 +4,16 @@ import type { RoleNameStyle } from "../render.js";
 
 export type PlatformMembersMode = "full" | "limited" | "absent";
 
+export type PatListingMode = "available" | "forbidden" | "absent";
+
 export interface RouteSettings {
   roleNameStyle: RoleNameStyle;
   repeatPages: boolean;
   platformMembers: PlatformMembersMode;
+  /** The org-wide PAT listing: answers, refuses everyone (403), or does not exist (404). */
+  patListing: PatListingMode;
+  /** `/api/v1/service-accounts`: answers or does not exist (404). */
+  serviceAccounts: "available" | "absent";
 }
 
 export interface RouteContext {
