@@ -18,3 +18,7 @@ export function parseWorkspaceRoleResourceId(id: string): { workspaceId: string;
   if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
   return { workspaceId: parts[0], roleId: parts[1] };
 }
+
+/** LangSmith's machine names of the two built-in roles behind implicit access: an Organization Admin is Admin in every workspace. */
+export const ORG_ADMIN_ROLE_NAME = "ORGANIZATION_ADMIN";
+export const WORKSPACE_ADMIN_ROLE_NAME = "WORKSPACE_ADMIN";

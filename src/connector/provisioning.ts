@@ -112,6 +112,11 @@ export class Provisioner {
     const principalResource = resolved.principal ?? grant.principal;
     if (!entitlement || !principalResource) throw new ProvisioningRefusedError(`grant ${grant.id} has no entitlement or principal`);
     const t = targetOf(entitlement, principalResource, "revoke");
+    if (isImplicitOnly(grant)) {
+      throw new ProvisioningRefusedError(
+        `${t.principalName} holds ${t.entitlementName} only implicitly, as an Organization Admin (grant ${grant.id} comes from ${Object.keys(grant.sources?.sources ?? {}).join(", ")}); it cannot be revoked in LangSmith except by changing their organization role`,
+      );
+    }
     let current: WorkspaceMember | undefined;
     try {
       current = await this.workspaceMembership(t);
@@ -179,6 +184,11 @@ function targetOf(entitlement: Entitlement, principal: Resource, action: "grant"
   const parsed = type === WORKSPACE_ROLE && slug === ASSIGNED ? parseWorkspaceRoleResourceId(rid?.resource ?? "") : undefined;
   if (!parsed) throw new ProvisioningRefusedError(`entitlement ${entitlement.id} cannot be provisioned; only workspace_role …:${ASSIGNED} entitlements can`);
   const pid = principal.id;
+  if (pid?.resourceType === ORG_ROLE) {
+    throw new ProvisioningRefusedError(
+      `${entitlement.id} held by the organization role ${pid.resource} is implicit: every Organization Admin is Admin in every workspace, and LangSmith can only change that by changing the person's organization role (in LangSmith's organization settings)`,
+    );
+  }
   if (pid?.resourceType !== USER) {
     throw new ProvisioningRefusedError(`only users can hold workspace roles; the principal is a ${pid?.resourceType || "resource of unknown type"}`);
   }
@@ -197,4 +207,11 @@ function alreadyRevoked(t: Target, why: string): ProvisioningOutcome {
     annotations: [annotation(GrantAlreadyRevokedSchema)],
     grants: [],
   };
+}
+
+/** A grant made by grant expansion alone: it has sources, and its own entitlement is not one of them. */
+function isImplicitOnly(grant: Grant): boolean {
+  const sources = grant.sources?.sources ?? {};
+  const ids = Object.keys(sources);
+  return ids.length > 0 && !(grant.entitlement && sources[grant.entitlement.id]?.isDirect);
 }

@@ -1,6 +1,7 @@
-import type { Entitlement, Resource, ResourceId } from "../baton/model.js";
+import type { Entitlement, Grant, Resource, ResourceId } from "../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../baton/sync/types.js";
-import { orgRoleEntitlement, orgRoleResource, workspaceRoleEntitlement, workspaceRoleResource } from "./builders.js";
+import { orgAdminImplicitGrant, orgRoleEntitlement, orgRoleResource, workspaceRoleEntitlement, workspaceRoleResource } from "./builders.js";
+import { ORG_ADMIN_ROLE_NAME, WORKSPACE_ADMIN_ROLE_NAME, parseWorkspaceRoleResourceId } from "./ids.js";
 import { orgRoleType, workspaceRoleType } from "./resource-types.js";
 import type { SyncContext } from "./sync-context.js";
 
@@ -42,8 +43,15 @@ export class WorkspaceRoleSyncer implements ResourceSyncer {
     return { items: [workspaceRoleEntitlement(resource)] };
   }
 
-  /** Emitted with the workspace's (or the org-wide) member listing. */
-  async grants(): Promise<PageResult<never>> {
-    return { items: [] };
+  /**
+   * Members' grants are emitted with the workspace's (or the org-wide) member listing. Here only the
+   * Organization Admin's implicit Admin in this workspace (see orgAdminImplicitGrant), without a request.
+   */
+  async grants(resource: Resource): Promise<PageResult<Grant>> {
+    const roleId = parseWorkspaceRoleResourceId(resource.id?.resource ?? "")?.roleId ?? "";
+    const catalog = await this.ctx.catalog();
+    if (catalog.rolesById.get(roleId)?.name !== WORKSPACE_ADMIN_ROLE_NAME) return { items: [] };
+    const orgAdmin = catalog.orgRoles.find((r) => r.name === ORG_ADMIN_ROLE_NAME);
+    return { items: orgAdmin ? [orgAdminImplicitGrant(resource, orgAdmin.id)] : [] };
   }
 }

@@ -22,6 +22,7 @@ import { prepareInserts, type RowInserters } from "./rows.js";
 import { INDEXES, TABLE_DDL } from "./schema.js";
 import { formatSdkTimestamp } from "./timestamps.js";
 import { compressFile } from "./zstd.js";
+import { expandGrants, type ExpansionResult } from "./expand.js";
 
 export interface C1zCounts {
   resourceTypes: number;
@@ -39,6 +40,11 @@ export interface C1zWriterOptions {
   compressionLevel?: number;
   /** zstd worker threads for finish() (default: available cores, at most 4; 0 = none). */
   compressionWorkers?: number;
+  /**
+   * Expand grants carrying GrantExpandable before finishing, as Baton's syncer does (default true), so the
+   * file holds everyone's effective grants. False leaves that to the reader (ConductorOne expands on ingestion).
+   */
+  expandGrants?: boolean;
 }
 
 export interface C1zFinishResult {
@@ -47,7 +53,9 @@ export interface C1zFinishResult {
   syncId: string;
   counts: C1zCounts;
   /** Where finish() spent its time (ms): building deferred indexes, compressing + publishing. */
-  timings: { indexes: number; compress: number };
+  timings: { indexes: number; expand: number; compress: number };
+  /** What grant expansion did (zeros when nothing was expandable or expansion was off). */
+  expansion: ExpansionResult;
 }
 
 /** The Go syncer's final token is JSON with a version; readers tolerate anything. */
@@ -73,6 +81,7 @@ export class C1zWriter {
     private readonly db: Database.Database,
     private readonly now: () => Date,
     private readonly compression: { level: number; workers: number },
+    private readonly expand: boolean,
   ) {
     this.targetPath = targetPath;
     const started = now();
@@ -109,7 +118,7 @@ export class C1zWriter {
       for (const ddl of TABLE_DDL) db.exec(ddl);
       for (const ix of INDEXES) if (!ix.deferred) db.exec(ix.sql);
       const workers = opts.compressionWorkers ?? Math.min(4, os.availableParallelism());
-      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers });
+      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers }, opts.expandGrants ?? true);
     } catch (err) {
       await removeWorkDir(workDir);
       throw err;
@@ -189,6 +198,9 @@ export class C1zWriter {
       this.db.pragma(`threads = ${Math.min(2, os.availableParallelism())}`);
       for (const ix of INDEXES) if (ix.deferred) this.db.exec(ix.sql);
       const t1 = performance.now();
+      // After the unique index exists: expansion looks grants up by id.
+      const expansion = this.expand ? expandGrants(this.db, this.syncId, target, formatSdkTimestamp(this.now())) : { created: 0, merged: 0 };
+      const t2 = performance.now();
       this.db.prepare("update v1_sync_runs set ended_at = ? where sync_id = ?").run(formatSdkTimestamp(this.now()), this.syncId);
       const counts = this.exactCounts();
       this.finalCounts = counts;
@@ -214,8 +226,8 @@ export class C1zWriter {
       await removeWorkDir(this.workDir);
       sweepAbandoned(dir, abandonedTempOutputs(path.basename(target)));
       this.state = "finished";
-      const timings = { indexes: Math.round(t1 - t0), compress: Math.round(performance.now() - t1) };
-      return { path: target, bytes: C1Z_V1_MAGIC.length + compressed, syncId: this.syncId, counts, timings };
+      const timings = { indexes: Math.round(t1 - t0), expand: Math.round(t2 - t1), compress: Math.round(performance.now() - t2) };
+      return { path: target, bytes: C1Z_V1_MAGIC.length + compressed, syncId: this.syncId, counts, timings, expansion };
     } catch (err) {
       this.state = "failed";
       await input?.close().catch(() => undefined);
