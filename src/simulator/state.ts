@@ -69,6 +69,8 @@ export interface SimulatorState {
   /** Adds, changes (roleId) or removes (null) a workspace membership. */
   setWorkspaceRole(workspaceId: string, lsUserId: string, roleId: string | null): WorkspaceMemberInfo | null;
   disableUser(lsUserId: string, disabled?: boolean): void;
+  /** Changes a member's organization role (by name, e.g. ORGANIZATION_ADMIN), as LangSmith's settings page does. */
+  setOrgRole(lsUserId: string, orgRoleName: string): void;
 }
 
 /** A user as the ground truth lists them: exactly the active org member's facts. */
@@ -188,6 +190,11 @@ export function createState(store: OrgStore): SimulatorState {
     },
     disableUser: (lsUserId, disabled = true) => {
       userOf(lsUserId).disabled = disabled;
+    },
+    setOrgRole: (lsUserId, orgRoleName) => {
+      const orgRole = store.roleByName(orgRoleName);
+      if (!orgRole || orgRole.accessScope !== "organization") throw new Error(`not an organization role: ${orgRoleName}`);
+      userOf(lsUserId).orgRole = orgRole;
     },
   };
   return state;
