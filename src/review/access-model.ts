@@ -60,7 +60,7 @@ export interface AccessModel {
   /** Entitlement id → display name, for the sources of implicit access. */
   viaNames: Record<string, string>;
   /** Grants held by roles rather than people (the rules behind implicit access). */
-  roleRules: { entitlement: string; heldBy: string }[];
+  roleRules: { entitlement: string; heldBy: string; heldByName: string }[];
   others: OtherResources[];
   counts: { resources: number; grants: number };
 }
@@ -103,7 +103,7 @@ function buildModel(reader: C1zReader, file: string): AccessModel {
   const entries: AccessEntry[] = [];
   const memberships = new Map<string, number>(); // "person:workspace" of workspace `member` grants without a role grant yet
   const withRole = new Set<string>();
-  const roleRules: { entitlement: string; heldBy: string }[] = [];
+  const roleRules: AccessModel["roleRules"] = [];
   let grantCount = 0;
   for (const g of reader.grants()) {
     grantCount++;
@@ -111,7 +111,11 @@ function buildModel(reader: C1zReader, file: string): AccessModel {
     const pid = g.principal?.id;
     if (!rid || !pid) continue;
     if (pid.resourceType !== USER) {
-      if (rid.resourceType === WORKSPACE_ROLE) roleRules.push({ entitlement: g.entitlement!.id, heldBy: `${pid.resourceType}:${pid.resource}` });
+      if (rid.resourceType === WORKSPACE_ROLE) roleRules.push({
+        entitlement: g.entitlement!.id,
+        heldBy: `${pid.resourceType}:${pid.resource}`,
+        heldByName: (pid.resourceType === ORG_ROLE ? orgRoleNames.get(pid.resource) : undefined) ?? `${pid.resourceType}:${pid.resource}`,
+      });
       continue;
     }
     const person = personIndex.get(pid.resource);

@@ -21,7 +21,7 @@ export interface ReportData {
   people: [string, string, string, number, number[]][];
   /** Per person: [workspace, role * 4 + kind, via index (-1 none)] triples, flat. */
   access: number[][];
-  rules: { entitlement: string; heldBy: string }[];
+  rules: AccessModel["roleRules"];
   others: AccessModel["others"];
   diff?: DiffResult;
 }

@@ -17,7 +17,6 @@ export function renderHtml(data: ReportData): string {
 <body>
 <header><h1>LangSmith access report</h1><div id="meta"></div></header>
 <section id="summary"></section>
-<section id="changes" hidden></section>
 <section id="access"><h2>Who has what</h2>
 <div class="controls">
 <input id="q" type="search" placeholder="Search name or email" aria-label="Search people">
@@ -25,10 +24,11 @@ export function renderHtml(data: ReportData): string {
 <select id="f-ws" aria-label="Workspace"><option value="">all workspaces</option></select>
 <select id="f-status" aria-label="Status"><option value="">any status</option><option value="active">active</option><option value="disabled">disabled</option></select>
 <span id="count"></span>
-<span class="legend"><span class="cell x">Role</span> explicit <span class="cell i">Role</span> implicit (through an org role)</span>
+<span class="legend"><span class="cell x">Role</span> explicit <span class="cell i">Role</span> implicit (through an org role) <span class="cell x b">Role</span> both</span>
 </div>
 <div id="grid" tabindex="0"><div id="sizer"></div></div>
 </section>
+<section id="changes" hidden></section>
 <aside id="panel" hidden><button id="panel-close" aria-label="Close">×</button><div id="panel-body"></div></aside>
 <section id="others"></section>
 <script id="data" type="application/json">${json}</script>
@@ -57,7 +57,7 @@ input,select,button{font:inherit;padding:4px 6px;border:1px solid #bbc;border-ra
 .h{background:#eef1f6;font-weight:600;padding:4px;cursor:pointer;z-index:2}.n{background:#fff;padding:4px 6px;z-index:1;cursor:pointer;border-right:1px solid #dde}
 .corner{background:#e4e8f0;z-index:3;padding:4px 6px;font-weight:600}.n.dis{color:#999;text-decoration:line-through}
 .c{padding:3px 4px}.cell{display:inline-block;padding:0 4px;border-radius:3px;font-size:12px}
-.x{background:#dcebff;color:#0b3a75}.i{background:repeating-linear-gradient(45deg,#fff3d6,#fff3d6 4px,#ffe8b0 4px,#ffe8b0 8px);color:#6b4a00;font-style:italic}
+.x{background:#dcebff;color:#0b3a75}.b{box-shadow:inset 0 -3px 0 #f0b429}.i{background:repeating-linear-gradient(45deg,#fff3d6,#fff3d6 4px,#ffe8b0 4px,#ffe8b0 8px);color:#6b4a00;font-style:italic}
 #panel{position:fixed;top:0;right:0;width:min(520px,100%);height:100%;overflow:auto;background:#fff;border-left:1px solid #ccd;box-shadow:-4px 0 12px #0002;padding:16px;z-index:10}
 #panel-close{float:right}table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;font-size:12px;vertical-align:top}
 th{background:#eef1f6}.finding{background:#fff0f0;color:#8a1c1c;font-weight:600}.pager{margin:6px 0;display:flex;gap:6px;align-items:center}
@@ -99,8 +99,8 @@ const CLIENT = String.raw`
     (D.rules.length ? "<p>Implicit access: " + esc(rulesText()) + "</p>" : "");
   function rulesText() {
     var holders = {};
-    D.rules.forEach(function (r) { holders[r.heldBy] = (holders[r.heldBy] || 0) + 1; });
-    return Object.keys(holders).map(function (h) { return "the role " + h + " holds " + holders[h] + " workspace role(s); everyone holding it has them too (marked implicit)"; }).join("; ");
+    D.rules.forEach(function (r) { holders[r.heldByName] = (holders[r.heldByName] || 0) + 1; });
+    return Object.keys(holders).map(function (h) { return "the organization role " + h + " holds a workspace role in " + holders[h] + " workspace(s) (Admin in every workspace, for Organization Admin); everyone with that organization role has it too, marked implicit"; }).join("; ");
   }
 
   // ---- filters
@@ -150,9 +150,18 @@ const CLIENT = String.raw`
     }
     return { byWs: byWs, every: every };
   }
+  // A workspace's own entries plus the "every workspace" ones; the same role held both ways is one "both" entry.
+  function withEvery(own, every) {
+    var out = own.map(function (e) { return { role: e.role, kind: e.kind, via: e.via }; });
+    every.forEach(function (e) {
+      var same = out.filter(function (o) { return o.role === e.role; })[0];
+      if (same) { same.kind = 2; same.via = e.via; } else out.push(e);
+    });
+    return out;
+  }
   function cellHtml(list) {
     return list.map(function (e) {
-      return "<span class='cell " + (e.kind === 1 ? "i" : "x") + "' title='" + esc(e.role + " — " + kindName[e.kind] + (e.via ? " via " + e.via : "")) + "'>" + esc(e.role) + "</span>";
+      return "<span class='cell " + (e.kind === 1 ? "i" : e.kind === 2 ? "x b" : "x") + "' title='" + esc(e.role + " — " + kindName[e.kind] + (e.via ? " via " + e.via : "")) + "'>" + esc(e.role) + "</span>";
     }).join(" ");
   }
   var frame = 0;
@@ -170,7 +179,7 @@ const CLIENT = String.raw`
       var p = rows[r], y = HH + r * RH, cs = cellsOf(p);
       out.push("<div class='n" + (P[p][3] ? " dis" : "") + "' data-p=" + p + " style='top:" + y + "px;left:" + left + "px;width:" + NW + "px;height:" + RH + "px' title='" + esc(P[p][2]) + "'>" + esc(P[p][1]) + "</div>");
       for (var c = c0; c < c1; c++) {
-        var list = (cs.byWs[cols[c]] || []).concat(cs.every);
+        var list = withEvery(cs.byWs[cols[c]] || [], cs.every);
         if (list.length) out.push("<div class=c style='top:" + y + "px;left:" + (NW + c * CW) + "px;width:" + CW + "px;height:" + RH + "px'>" + cellHtml(list) + "</div>");
       }
     }
@@ -193,7 +202,7 @@ const CLIENT = String.raw`
   }
   function personPanel(p) {
     var pp = P[p], cs = cellsOf(p), body = [];
-    Object.keys(cs.byWs).forEach(function (w) { cs.byWs[w].forEach(function (e) { body.push([esc(W[w][1]), cellHtml([e]), esc(kindName[e.kind] + (e.via ? " via " + e.via : ""))]); }); });
+    Object.keys(cs.byWs).forEach(function (w) { withEvery(cs.byWs[w], cs.every).filter(function (e) { return e.kind !== 1 || !cs.every.length; }).forEach(function (e) { body.push([esc(W[w][1]), cellHtml([e]), esc(kindName[e.kind] + (e.via ? " via " + e.via : ""))]); }); });
     body.sort(function (x, y) { return x[0] < y[0] ? -1 : 1; });
     var every = cs.every.map(function (e) { return "<p>" + cellHtml([e]) + " in <b>every workspace</b> (" + nW + "), implicit" + (e.via ? " via " + esc(e.via) : "") + "</p>"; }).join("");
     var related = relatedRows([pp[0], pp[2]]);
