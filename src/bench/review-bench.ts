@@ -2,7 +2,8 @@
 // with changes in between, then `diff` of the two files and `report` of the newer one (HTML, CSV, JSON),
 // each in a child process (time, peak RSS), and the HTML opened in headless Chromium when installed
 // (time to first render, time to apply a filter). `--users N --workspaces N` for another size.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,9 +17,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), "baton-langsmith-review-bench-"));
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 
-function child(script: string, argv: string[], env: Record<string, string> = {}): Record<string, number> {
-  const out = execFileSync(process.execPath, [path.join(here, script), ...argv], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 }).toString();
-  return JSON.parse(out.trim().split("\n").pop()!);
+/** Async: the simulator runs in this process and must keep serving while a child syncs. */
+async function child(script: string, argv: string[], env: Record<string, string> = {}): Promise<Record<string, number>> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(here, script), ...argv], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  return JSON.parse(stdout.trim().split("\n").pop()!);
 }
 
 const sim = await startSimulator({ users, workspaces, seed: 7 });
@@ -26,7 +28,7 @@ try {
   const sync = (file: string) => child("sync-worker.js", [sim.url, sim.orgId, file, "10000", "16", "auto"], { BATON_API_KEY: sim.keys.admin });
   const oldFile = path.join(dir, "old.c1z");
   const newFile = path.join(dir, "new.c1z");
-  const s1 = sync(oldFile);
+  const s1 = await sync(oldFile);
   process.stdout.write(`review benchmark: ${users.toLocaleString("en")} people × ${workspaces.toLocaleString("en")} workspaces\n`);
   process.stdout.write(`sync: ${s1.grants!.toLocaleString("en")} grants (with implicit Org Admin grants), ${s1.seconds!.toFixed(1)} s, ${mb(s1.bytes!)} .c1z, peak RSS ${mb(s1.maxRssBytes!)}\n`);
   // Changes: 200 grants, 200 revokes, 200 role changes, 20 people removed, 2 promoted to Organization Admin.
@@ -45,19 +47,19 @@ try {
   const plain = t.users.filter((u) => u.orgRoleId === orgUser.id);
   for (let i = 0; i < 20; i++) sim.state.removeOrgMember(plain[i]!.lsUserId);
   for (let i = 20; i < 22; i++) sim.state.setOrgRole(plain[i]!.lsUserId, "ORGANIZATION_ADMIN");
-  const s2 = sync(newFile);
+  const s2 = await sync(newFile);
   process.stdout.write(`second sync: ${s2.grants!.toLocaleString("en")} grants, ${mb(s2.bytes!)}\n\n`);
   await sim.close();
 
   const rows: string[][] = [];
-  const d = child("review-worker.js", ["diff", oldFile, newFile]);
+  const d = await child("review-worker.js", ["diff", oldFile, newFile]);
   rows.push(["diff old new", `${d.seconds!.toFixed(2)} s`, mb(d.maxRssBytes!), `${d.changes} changes (+${d.grantsAdded} −${d.grantsRemoved} grants, ${d.roleChanges} role changes)`]);
-  const same = child("review-worker.js", ["diff", newFile, newFile]);
+  const same = await child("review-worker.js", ["diff", newFile, newFile]);
   rows.push(["diff new new (equal)", `${same.seconds!.toFixed(2)} s`, mb(same.maxRssBytes!), "no changes"]);
   const html = path.join(dir, "report.html");
   for (const format of ["html", "csv", "json"]) {
     const out = path.join(dir, `report.${format}`);
-    const r = child("review-worker.js", ["report", newFile, out, format]);
+    const r = await child("review-worker.js", ["report", newFile, out, format]);
     rows.push([`report --format ${format}`, `${r.seconds!.toFixed(2)} s`, mb(r.maxRssBytes!), `${mb(r.bytes!)} file`]);
   }
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

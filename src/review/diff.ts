@@ -1,13 +1,13 @@
-// What changed between two syncs. Both files are streamed in `external_id` order and merged like sorted
-// lists, so memory follows the number of changes, not the size of the files; only rows whose bytes differ
-// (or exist on one side) are decoded.
+// What changed between two syncs, with memory that follows the number of changes, not the size of the
+// files: SQLite matches the rows of both (see diffReaders); only rows that differ are decoded.
 //
 // A person's grants change in pairs when LangSmith changes a role (it keeps one role per workspace and one
 // org role): a removed and an added role grant of the same person in the same workspace (or in the
 // organization) are shown as one role change, and the workspace `member` grant that comes and goes with a
 // role is folded into that role's line.
 import { fromBinary } from "@bufbuild/protobuf";
-import { C1zReader, type ExternalIdRow } from "../baton/c1z/reader.js";
+import Database from "better-sqlite3";
+import { C1zReader } from "../baton/c1z/reader.js";
 import { GrantSchema, ResourceSchema, compareUtf8 } from "../baton/model.js";
 import { ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE } from "../connector/ids.js";
 import { kindOf } from "./access-model.js";
@@ -81,21 +81,13 @@ export async function diffFiles(oldFile: string, newFile: string): Promise<DiffR
 
 export function diffReaders(a: C1zReader, b: C1zReader): DiffResult {
   const resources = { added: [] as ResourceChange[], removed: [] as ResourceChange[] };
-  const decodeResource = (r: ExternalIdRow): ResourceChange => {
+  const delta: DeltaGrant[] = [];
+  const decodeResource = (r: DeltaRow): ResourceChange => {
     const res = fromBinary(ResourceSchema, r.data);
     return { type: r.resource_type_id, id: res.id?.resource ?? r.external_id.slice(r.resource_type_id.length + 1), name: res.displayName };
   };
-  mergeJoin(
-    a.rowsByExternalId("v1_resources"),
-    b.rowsByExternalId("v1_resources"),
-    (r) => resources.removed.push(decodeResource(r)),
-    (r) => resources.added.push(decodeResource(r)),
-    () => undefined,
-  );
-
-  const delta: DeltaGrant[] = [];
-  const toDelta = (r: ExternalIdRow, side: DeltaGrant["side"]): DeltaGrant => {
-    const { kind, via } = kindOf(fromBinary(GrantSchema, r.data));
+  const toDelta = (r: DeltaRow, side: DeltaGrant["side"], data = r.data): DeltaGrant => {
+    const { kind, via } = kindOf(fromBinary(GrantSchema, data));
     return {
       id: r.external_id,
       entitlement: r.entitlement_id!,
@@ -108,19 +100,42 @@ export function diffReaders(a: C1zReader, b: C1zReader): DiffResult {
       side,
     };
   };
-  mergeJoin(
-    a.rowsByExternalId("v1_grants"),
-    b.rowsByExternalId("v1_grants"),
-    (r) => delta.push(toDelta(r, "removed")),
-    (r) => delta.push(toDelta(r, "added")),
-    (x, y) => {
-      if (x.data.equals(y.data)) return;
-      // Same grant id, different bytes: only a change of basis (explicit ↔ implicit) matters here.
-      const before = toDelta(x, "removed");
-      const after = toDelta(y, "added");
+  // SQLite does the join: the newer file's database is attached to a connection on the older one, rows
+  // are matched through the (external_id, sync_id) indexes and blobs compared in C, so only rows that
+  // exist on one side or differ reach JavaScript. Memory is SQLite's page cache plus the changes.
+  const db = new Database(a.dbPath, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare("attach database ? as newer").run(b.dbPath);
+    const aSync = a.selectedSync()?.syncId;
+    const bSync = b.selectedSync()?.syncId;
+    const scope = (alias: string, id: string | undefined) => (id === undefined ? "1 = 1" : `${alias}.sync_id = '${id.replace(/'/g, "''")}'`);
+    const oneSided = (table: string, cols: string, from: "main" | "newer") => {
+      const [mine, other, mineSync, otherSync] = from === "main" ? ["main", "newer", aSync, bSync] : ["newer", "main", bSync, aSync];
+      return db.prepare(
+        `select ${cols} from ${mine}.${table} x where ${scope("x", mineSync)}
+           and not exists (select 1 from ${other}.${table} y where y.external_id = x.external_id and ${scope("y", otherSync)})`,
+      );
+    };
+    const resourceCols = "x.external_id, x.resource_type_id, x.data";
+    for (const r of oneSided("v1_resources", resourceCols, "main").iterate() as Iterable<DeltaRow>) resources.removed.push(decodeResource(r));
+    for (const r of oneSided("v1_resources", resourceCols, "newer").iterate() as Iterable<DeltaRow>) resources.added.push(decodeResource(r));
+    const grantCols =
+      "x.external_id, x.entitlement_id, x.resource_type_id, x.resource_id, x.principal_resource_type_id as principal_type, x.principal_resource_id as principal_id, x.data";
+    for (const r of oneSided("v1_grants", grantCols, "main").iterate() as Iterable<DeltaRow>) delta.push(toDelta(r, "removed"));
+    for (const r of oneSided("v1_grants", grantCols, "newer").iterate() as Iterable<DeltaRow>) delta.push(toDelta(r, "added"));
+    // Same grant id, different bytes: only a change of basis (explicit ↔ implicit) matters here.
+    const changed = db.prepare(
+      `select ${grantCols}, y.data as newer_data from main.v1_grants x join newer.v1_grants y on y.external_id = x.external_id and ${scope("y", bSync)}
+         where ${scope("x", aSync)} and x.data <> y.data`,
+    );
+    for (const r of changed.iterate() as Iterable<DeltaRow & { newer_data: Buffer }>) {
+      const before = toDelta(r, "removed");
+      const after = toDelta(r, "added", r.newer_data);
       if (before.implicit !== after.implicit) delta.push(before, after);
-    },
-  );
+    }
+  } finally {
+    db.close();
+  }
 
   const names = new Names(a, b);
   const changes = pairChanges(delta, names);
@@ -145,28 +160,14 @@ export function diffReaders(a: C1zReader, b: C1zReader): DiffResult {
   };
 }
 
-function mergeJoin(
-  left: IterableIterator<ExternalIdRow>,
-  right: IterableIterator<ExternalIdRow>,
-  onlyLeft: (r: ExternalIdRow) => void,
-  onlyRight: (r: ExternalIdRow) => void,
-  both: (l: ExternalIdRow, r: ExternalIdRow) => void,
-): void {
-  let l = left.next();
-  let r = right.next();
-  while (!l.done || !r.done) {
-    if (r.done || (!l.done && compareUtf8(l.value.external_id, r.value.external_id) < 0)) {
-      onlyLeft(l.value);
-      l = left.next();
-    } else if (l.done || compareUtf8(l.value.external_id, r.value.external_id) > 0) {
-      onlyRight(r.value);
-      r = right.next();
-    } else {
-      both(l.value, r.value);
-      l = left.next();
-      r = right.next();
-    }
-  }
+interface DeltaRow {
+  external_id: string;
+  resource_type_id: string;
+  data: Buffer;
+  entitlement_id?: string;
+  resource_id?: string;
+  principal_type?: string;
+  principal_id?: string;
 }
 
 /** Display names and workspace-role facts, looked up (in the newer file first) only for what changed. */

@@ -33,16 +33,6 @@ export interface SyncRun {
   syncToken: string;
 }
 
-export interface ExternalIdRow {
-  external_id: string;
-  resource_type_id: string;
-  data: Buffer;
-  entitlement_id?: string;
-  resource_id?: string;
-  principal_type?: string;
-  principal_id?: string;
-}
-
 export type C1zTable =
   | "v1_resource_types"
   | "v1_resources"
@@ -205,34 +195,6 @@ export class C1zReader {
       for (const r of rows) yield r;
       if (rows.length < PAGE) return;
       last = rows[rows.length - 1]!.id as number;
-    }
-  }
-
-  /**
-   * Rows of v1_grants or v1_resources in `external_id` order (SQLite's byte order, which compareUtf8
-   * follows), paged by keyset so no cursor stays open between yields and memory stays flat. `data`
-   * is left encoded: callers compare bytes and decode only what differs.
-   */
-  *rowsByExternalId(table: "v1_grants" | "v1_resources", pageSize = 5000): IterableIterator<ExternalIdRow> {
-    this.assertOpen();
-    const cols =
-      table === "v1_grants"
-        ? "external_id, entitlement_id, resource_type_id, resource_id, principal_resource_type_id as principal_type, principal_resource_id as principal_id, data"
-        : "external_id, resource_type_id, data";
-    const [clause, args] = this.scopeClause("external_id > ?");
-    const stmt = this.db.prepare(`select ${cols} from ${table}${clause} order by external_id limit ${pageSize}`);
-    let last = "";
-    let first = true;
-    for (;;) {
-      this.assertOpen();
-      const rows = (first ? this.db.prepare(`select ${cols} from ${table}${this.scopeClause("external_id >= ?")[0]} order by external_id limit ${pageSize}`) : stmt).all(
-        ...args,
-        last,
-      ) as ExternalIdRow[];
-      first = false;
-      for (const r of rows) yield r;
-      if (rows.length < pageSize) return;
-      last = rows[rows.length - 1]!.external_id;
     }
   }
 
