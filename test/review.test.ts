@@ -1,7 +1,7 @@
 // Implicit access (Organization Admin → Admin everywhere), the CSV/JSON report and the diff, through the
 // real CLI against the simulator, checked against the simulator's ground truth.
 import assert from "node:assert/strict";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { C1zReader } from "../src/baton/c1z/reader.js";
@@ -244,3 +244,25 @@ describe("effective access, report and diff", () => {
 function csvPath(dir: string): string {
   return join(dir, "report.csv");
 }
+
+describe("report of files other tools wrote", () => {
+  const fixtures = join(import.meta.dirname, "../../shared/baton/fixtures");
+  const skip = existsSync(fixtures) ? false : `no upstream fixtures at ${fixtures}`;
+  it("lists every resource type of an upstream v1 file (old and current schema), generically", { skip }, async () => {
+    for (const name of ["upstream-old-schema.c1z", "upstream-current-schema.c1z"]) {
+      const file = join(fixtures, name);
+      const r = await runCli(["report", file, "--format", "json", "-o", "-"]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      const reader = await C1zReader.open(file);
+      try {
+        const types = [...reader.resourceTypes()].map((t) => t.id).filter((t) => !["user", "workspace", "org_role", "workspace_role"].includes(t));
+        assert.deepEqual(Object.keys(doc.others).sort(), types.sort(), name);
+        for (const t of types) assert.equal(doc.others[t].items.length, [...reader.resources({ resourceTypeId: t })].length, `${name}: ${t}`);
+        assert.equal(doc.people.length, [...reader.resources({ resourceTypeId: "user" })].length);
+      } finally {
+        reader.close();
+      }
+    }
+  });
+});
