@@ -5,9 +5,8 @@
 // entitlement (is_direct false). A grant that already exists under that id (P also holds it directly) keeps
 // its row and gains the source, plus its own entitlement id with is_direct true.
 //
-// Runs on the writer's working database after the grants' unique index exists, so only the grants it
-// creates or changes are touched; holders are streamed, never collected. Chains (a derived grant that is
-// itself a source) are followed by repeating the pass until nothing changes.
+// Runs on the writer's working database in two phases around the deferred index build (see expandGrants).
+// Chains (a derived grant that is itself a source) are followed by repeating the pass until nothing changes.
 import type Database from "better-sqlite3";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { GrantExpandableSchema, GrantImmutableSchema } from "../gen/c1/connector/v2/annotations_pb.js";
@@ -17,6 +16,7 @@ import { ResourceSchema } from "../gen/c1/connector/v2/resource_pb.js";
 import { anyPack } from "@bufbuild/protobuf/wkt";
 import { encodeDeterministic } from "../wire.js";
 import { C1zInvalidRecordError } from "./errors.js";
+import type { IdHashSet } from "./id-set.js";
 
 interface Edge {
   source: string;
@@ -34,12 +34,77 @@ export interface ExpansionResult {
 
 const MAX_PASSES = 32;
 
-export function expandGrants(db: Database.Database, syncId: string, file: string, at: string): ExpansionResult {
+/**
+ * Phase 1, before the grants' indexes exist: creates the derived grants. Ids are checked against
+ * `knownIds` (every grant id written so far) instead of an index, so the ~1M inserts of a large org
+ * touch no index; a derived id that is already known is only noted, and `mergeSources` (phase 2, once the
+ * unique index exists) adds the source to that grant.
+ */
+export function expandGrants(db: Database.Database, syncId: string, file: string, at: string, knownIds: IdHashSet): PendingMerges {
   const edges = loadEdges(db, syncId, file);
-  const result: ExpansionResult = { created: 0, merged: 0 };
-  if (edges.length === 0) return result;
+  const pending: PendingMerges = { created: 0, merges: new Map() };
+  if (edges.length === 0) return pending;
   const sources = new Set(edges.map((e) => e.source));
-  const holders = db.prepare("select principal_resource_type_id as type, principal_resource_id as id, data from v1_grants where sync_id = ? and entitlement_id = ? order by id");
+  // No index on entitlement_id yet: one scan per source entitlement, shared by all its edges.
+  const holdersOf = db.prepare("select principal_resource_type_id as type, principal_resource_id as id, data from v1_grants where sync_id = ? and entitlement_id = ?");
+  const insert = db.prepare(
+    `insert into v1_grants (resource_type_id, resource_id, entitlement_id, principal_resource_type_id, principal_resource_id,
+       external_id, data, sync_id, discovered_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const immutable = anyPack(GrantImmutableSchema, create(GrantImmutableSchema));
+  let stale = new Set(sources);
+  const holders = new Map<string, { type: string; id: string; grant: Grant }[]>();
+  for (let pass = 0; pass < MAX_PASSES && stale.size > 0; pass++) {
+    for (const src of stale) {
+      const rows = holdersOf.all(syncId, src) as { type: string; id: string; data: Buffer }[];
+      holders.set(src, rows.map((r) => ({ type: r.type, id: r.id, grant: fromBinary(GrantSchema, r.data) })));
+    }
+    const changed = new Set<string>();
+    db.transaction(() => {
+      for (const edge of edges) {
+        const dest = edge.destination;
+        const destResource = dest.resource!.id!;
+        for (const h of holders.get(edge.source) ?? []) {
+          if (edge.principalTypes.size > 0 && !edge.principalTypes.has(h.type)) continue;
+          if (edge.shallow && !isDirect(h.grant)) continue;
+          const id = `${dest.id}:${h.type}:${h.id}`;
+          if (!knownIds.add(id)) {
+            let srcs = pending.merges.get(id);
+            if (!srcs) pending.merges.set(id, (srcs = new Map()));
+            if (srcs.has(edge.source)) continue;
+            srcs.set(edge.source, { dest, principal: h.grant.principal, type: h.type, pid: h.id });
+          } else {
+            const g: Grant = create(GrantSchema, {
+              entitlement: create(EntitlementSchema, { id: dest.id, resource: create(ResourceSchema, { id: destResource }) }),
+              principal: h.grant.principal ?? create(ResourceSchema, { id: { resourceType: h.type, resource: h.id } }),
+              id,
+              annotations: [immutable],
+            });
+            g.sources = sourcesOf({ [edge.source]: { isDirect: false } });
+            insert.run(destResource.resourceType, destResource.resource, dest.id, h.type, h.id, id, encodeDeterministic(GrantSchema, g), syncId, at);
+            pending.created++;
+          }
+          if (sources.has(dest.id)) changed.add(dest.id);
+        }
+      }
+    })();
+    stale = changed;
+  }
+  // Expansion is done: nothing is left for a reader to expand again.
+  db.prepare("update v1_grants set needs_expansion = 0 where sync_id = ? and needs_expansion = 1").run(syncId);
+  return pending;
+}
+
+export interface PendingMerges {
+  created: number;
+  /** Derived grant id → source entitlement id → what a new grant would need (when the id proves unknown). */
+  merges: Map<string, Map<string, { dest: Entitlement; principal: Grant["principal"]; type: string; pid: string }>>;
+}
+
+/** Phase 2, with the unique (external_id, sync_id) index built: existing grants gain their sources. */
+export function mergeSources(db: Database.Database, syncId: string, at: string, pending: PendingMerges): ExpansionResult {
+  const result: ExpansionResult = { created: pending.created, merged: 0 };
+  if (pending.merges.size === 0) return result;
   const existing = db.prepare("select id, data from v1_grants where external_id = ? and sync_id = ?");
   const update = db.prepare("update v1_grants set data = ? where id = ?");
   const insert = db.prepare(
@@ -47,51 +112,41 @@ export function expandGrants(db: Database.Database, syncId: string, file: string
        external_id, data, sync_id, discovered_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const immutable = anyPack(GrantImmutableSchema, create(GrantImmutableSchema));
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    let changedSource = false;
-    db.transaction(() => {
-      for (const edge of edges) {
-        const dest = edge.destination;
-        const destResource = dest.resource!.id!;
-        // Collected per edge (the holders of one entitlement), because writing while iterating the
-        // same table is not allowed; grants on one entitlement are one role's holders, not the file.
-        const rows = holders.all(syncId, edge.source) as { type: string; id: string; data: Buffer }[];
-        for (const h of rows) {
-          if (edge.principalTypes.size > 0 && !edge.principalTypes.has(h.type)) continue;
-          const holder = fromBinary(GrantSchema, h.data);
-          if (edge.shallow && !isDirect(holder)) continue;
-          const id = `${dest.id}:${h.type}:${h.id}`;
-          const row = existing.get(id, syncId) as { id: number; data: Buffer } | undefined;
-          if (row) {
-            const g = fromBinary(GrantSchema, row.data);
-            const map = g.sources?.sources ?? {};
-            if (map[edge.source]) continue;
-            const merged: Record<string, { isDirect: boolean }> = {};
-            if (Object.keys(map).length === 0) merged[dest.id] = { isDirect: true };
-            for (const [k, v] of Object.entries(map)) merged[k] = { isDirect: v.isDirect };
-            merged[edge.source] = { isDirect: false };
-            g.sources = sourcesOf(merged);
-            update.run(encodeDeterministic(GrantSchema, g), row.id);
-            result.merged++;
-          } else {
-            const g: Grant = create(GrantSchema, {
-              entitlement: create(EntitlementSchema, { id: dest.id, resource: create(ResourceSchema, { id: destResource }) }),
-              principal: holder.principal ?? create(ResourceSchema, { id: { resourceType: h.type, resource: h.id } }),
-              id,
-              annotations: [immutable],
-            });
-            g.sources = sourcesOf({ [edge.source]: { isDirect: false } });
-            insert.run(destResource.resourceType, destResource.resource, dest.id, h.type, h.id, id, encodeDeterministic(GrantSchema, g), syncId, at);
-            result.created++;
-          }
-          if (sources.has(dest.id)) changedSource = true;
-        }
+  db.transaction(() => {
+    for (const [id, srcs] of pending.merges) {
+      const row = existing.get(id, syncId) as { id: number; data: Buffer } | undefined;
+      if (!row) {
+        // A hash collision in knownIds made a new id look known: create it now.
+        const [first] = srcs.values();
+        const destResource = first!.dest.resource!.id!;
+        const g: Grant = create(GrantSchema, {
+          entitlement: create(EntitlementSchema, { id: first!.dest.id, resource: create(ResourceSchema, { id: destResource }) }),
+          principal: first!.principal ?? create(ResourceSchema, { id: { resourceType: first!.type, resource: first!.pid } }),
+          id,
+          annotations: [immutable],
+        });
+        g.sources = sourcesOf(Object.fromEntries([...srcs.keys()].map((k) => [k, { isDirect: false }])));
+        insert.run(destResource.resourceType, destResource.resource, first!.dest.id, first!.type, first!.pid, id, encodeDeterministic(GrantSchema, g), syncId, at);
+        result.created++;
+        continue;
       }
-    })();
-    if (!changedSource) break;
-  }
-  // Expansion is done: nothing is left for a reader to expand again.
-  db.prepare("update v1_grants set needs_expansion = 0 where sync_id = ? and needs_expansion = 1").run(syncId);
+      const g = fromBinary(GrantSchema, row.data);
+      const map = g.sources?.sources ?? {};
+      const merged: Record<string, { isDirect: boolean }> = {};
+      if (Object.keys(map).length === 0) merged[g.entitlement?.id ?? ""] = { isDirect: true };
+      for (const [k, v] of Object.entries(map)) merged[k] = { isDirect: v.isDirect };
+      let added = false;
+      for (const src of srcs.keys()) {
+        if (merged[src]) continue;
+        merged[src] = { isDirect: false };
+        added = true;
+      }
+      if (!added) continue;
+      g.sources = sourcesOf(merged);
+      update.run(encodeDeterministic(GrantSchema, g), row.id);
+      result.merged++;
+    }
+  })();
   return result;
 }
 
