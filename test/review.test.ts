@@ -266,3 +266,13 @@ describe("report of files other tools wrote", () => {
     }
   });
 });
+
+describe("report and diff arguments", () => {
+  it("a missing argument or an unknown flag is bad input: one line, exit 2", async () => {
+    for (const args of [["diff", "only-one.c1z"], ["report"], ["report", "x.c1z", "--no-such-flag"]]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+  });
+});

@@ -18,7 +18,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // Help and version exit 0; every other commander error is a bad flag or argument: bad input, 2.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
     throw err;
