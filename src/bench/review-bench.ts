@@ -30,7 +30,8 @@ try {
   const newFile = path.join(dir, "new.c1z");
   const s1 = await sync(oldFile);
   process.stdout.write(`review benchmark: ${users.toLocaleString("en")} people × ${workspaces.toLocaleString("en")} workspaces\n`);
-  process.stdout.write(`sync: ${s1.grants!.toLocaleString("en")} grants (with implicit Org Admin grants), ${s1.seconds!.toFixed(1)} s, ${mb(s1.bytes!)} .c1z, peak RSS ${mb(s1.maxRssBytes!)}\n`);
+  process.stdout.write(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${os.availableParallelism()} cores\n`);
+  process.stdout.write(`sync: ${s1.grants!.toLocaleString("en")} grants + ${s1.expandedGrants!.toLocaleString("en")} from expansion (implicit Org Admin access), ${s1.seconds!.toFixed(1)} s, ${mb(s1.bytes!)} .c1z, peak RSS ${mb(s1.maxRssBytes!)}\n`);
   // Changes: 200 grants, 200 revokes, 200 role changes, 20 people removed, 2 promoted to Organization Admin.
   const t = sim.truth();
   const roles = t.roles.filter((r) => r.accessScope === "workspace");
@@ -53,14 +54,14 @@ try {
 
   const rows: string[][] = [];
   const d = await child("review-worker.js", ["diff", oldFile, newFile]);
-  rows.push(["diff old new", `${d.seconds!.toFixed(2)} s`, mb(d.maxRssBytes!), `${d.changes} changes (+${d.grantsAdded} −${d.grantsRemoved} grants, ${d.roleChanges} role changes)`]);
+  rows.push(["diff old new", `${d.seconds!.toFixed(2)} s (CPU ${d.cpuSeconds!.toFixed(1)} s)`, mb(d.maxRssBytes!), `${d.changes} changes (+${d.grantsAdded} −${d.grantsRemoved} grants, ${d.roleChanges} role changes)`]);
   const same = await child("review-worker.js", ["diff", newFile, newFile]);
-  rows.push(["diff new new (equal)", `${same.seconds!.toFixed(2)} s`, mb(same.maxRssBytes!), "no changes"]);
+  rows.push(["diff new new (equal)", `${same.seconds!.toFixed(2)} s (CPU ${same.cpuSeconds!.toFixed(1)} s)`, mb(same.maxRssBytes!), "no changes"]);
   const html = path.join(dir, "report.html");
   for (const format of ["html", "csv", "json"]) {
     const out = path.join(dir, `report.${format}`);
     const r = await child("review-worker.js", ["report", newFile, out, format]);
-    rows.push([`report --format ${format}`, `${r.seconds!.toFixed(2)} s`, mb(r.maxRssBytes!), `${mb(r.bytes!)} file`]);
+    rows.push([`report --format ${format}`, `${r.seconds!.toFixed(2)} s (CPU ${r.cpuSeconds!.toFixed(1)} s)`, mb(r.maxRssBytes!), `${mb(r.bytes!)} file`]);
   }
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (existsSync(chromium)) {

@@ -13,4 +13,5 @@ if (what === "diff") {
   const out = await reportCommand(a!, { output: b, format: c ?? "html" });
   extra = { bytes: statSync(out.output).size };
 }
-process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...extra })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...extra })}\n`);

@@ -1,12 +1,12 @@
 // `report` and `diff`: read .c1z files (nothing remote), write a report or print what changed.
 import { randomBytes } from "node:crypto";
-import { rename, rm, stat, writeFile } from "node:fs/promises";
+import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { C1zError } from "../baton/c1z/errors.js";
 import { loadAccessModel } from "../review/access-model.js";
 import { diffFiles, type DiffResult } from "../review/diff.js";
 import { formatDiffText } from "../review/diff-text.js";
-import { toCsv, toJson } from "../review/report-formats.js";
+import { csvChunks, jsonChunks } from "../review/report-formats.js";
 import { toReportData } from "../review/report-data.js";
 import { renderHtml } from "../review/report-html.js";
 import { UsageError } from "./config.js";
@@ -27,13 +27,18 @@ export async function reportCommand(file: string, opts: ReportOptions): Promise<
   const model = await asInput(() => loadAccessModel(file));
   const diff = opts.since ? await asInput(() => diffFiles(opts.since!, file)) : undefined;
   const now = (opts.now ?? (() => new Date()))();
-  const text = format === "csv" ? toCsv(model) : format === "json" ? toJson(model, diff) : renderHtml(toReportData(model, now, diff));
-  if (output === "-") {
-    process.stdout.write(text);
-    return { output, bytes: Buffer.byteLength(text) };
+  const chunks: Iterable<string> = format === "csv" ? csvChunks(model) : format === "json" ? jsonChunks(model, diff) : [renderHtml(toReportData(model, now, diff))];
+  const bytes = output === "-" ? await writeStdout(chunks) : await writePrivate(output, chunks);
+  return { output, bytes };
+}
+
+async function writeStdout(chunks: Iterable<string>): Promise<number> {
+  let bytes = 0;
+  for (const c of chunks) {
+    bytes += Buffer.byteLength(c);
+    if (!process.stdout.write(c)) await new Promise((r) => process.stdout.once("drain", r));
   }
-  await writePrivate(output, text);
-  return { output, bytes: Buffer.byteLength(text) };
+  return bytes;
 }
 
 export async function diffCommand(oldFile: string, newFile: string, opts: { format?: string }): Promise<DiffResult> {
@@ -73,12 +78,23 @@ async function checkOutputDir(output: string): Promise<void> {
 }
 
 /** The report holds people's data: 0600, written beside the target and renamed, so it is never half-written. */
-async function writePrivate(output: string, text: string): Promise<void> {
+async function writePrivate(output: string, chunks: Iterable<string>): Promise<number> {
   const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  let fh: FileHandle | undefined;
+  let bytes = 0;
   try {
-    await writeFile(tmp, text, { mode: 0o600, flag: "wx" });
+    fh = await open(tmp, "wx", 0o600);
+    for (const c of chunks) {
+      const b = Buffer.from(c);
+      bytes += b.length;
+      await fh.write(b);
+    }
+    await fh.close();
+    fh = undefined;
     await rename(tmp, output);
+    return bytes;
   } catch (err) {
+    await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw new UsageError(`cannot write ${output}: ${(err as Error).message}`, { cause: err });
   }

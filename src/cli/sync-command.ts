@@ -13,6 +13,8 @@ export interface SyncSummary {
   bytes: number;
   syncId: string;
   counts: SyncCounts;
+  /** Grants added by grant expansion when the file was written (e.g. Organization Admins' Admin everywhere). */
+  expandedGrants: number;
   requests: number;
   retries: number;
   rateLimited: number;
@@ -80,6 +82,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
       bytes: done.bytes,
       syncId: done.syncId,
       counts,
+      expandedGrants: done.expansion.created,
       requests: stats.requests,
       retries: stats.retries,
       rateLimited: stats.rateLimited,
@@ -109,6 +112,7 @@ export function formatSyncSummary(s: SyncSummary): string {
     `  workspace roles  ${by("workspace_role")}`,
     `  entitlements     ${c.entitlements}`,
     `  grants           ${c.grants}  (${Object.entries(c.grantsByType).map(([t, n]) => `${t} ${n}`).join(", ") || "none"})`,
+    `  expanded grants  ${s.expandedGrants}  (implicit access added by grant expansion, e.g. Organization Admins' Admin in every workspace)`,
     `  requests         ${s.requests}  (${s.retries} retried, ${s.rateLimited} rate-limited; memberships from ${s.membershipSource})`,
   ];
   return lines.join("\n");

@@ -5,24 +5,31 @@ import type { DiffResult } from "./diff.js";
 
 export const CSV_COLUMNS = ["person_id", "name", "email", "status", "org_roles", "workspace_id", "workspace", "role", "access", "via"] as const;
 
-export function toCsv(model: AccessModel): string {
-  const out: string[] = [CSV_COLUMNS.join(",")];
+/** CSV in chunks of rows, so a 50,000 × 1,000 org's ~200 MB never sits in memory as one string. */
+export function* csvChunks(model: AccessModel): Generator<string> {
+  let buf: string[] = [CSV_COLUMNS.join(",")];
   const byPerson = entriesByPerson(model);
-  model.people.forEach((p, i) => {
+  for (let i = 0; i < model.people.length; i++) {
+    const p = model.people[i]!;
     const base = [p.id, p.name, p.email, p.disabled ? "disabled" : "active", p.orgRoles.join("; ")];
     const list = byPerson[i] ?? [];
-    if (list.length === 0) out.push(csvRow([...base, "", "", "", "", ""]));
+    if (list.length === 0) buf.push(csvRow([...base, "", "", "", "", ""]));
     for (const e of list) {
       const ws = model.workspaces[e.workspace]!;
-      out.push(csvRow([...base, ws.id, ws.name, e.role, e.kind, e.via.map((v) => model.viaNames[v] ?? v).join("; ")]));
+      buf.push(csvRow([...base, ws.id, ws.name, e.role, e.kind, e.via.map((v) => model.viaNames[v] ?? v).join("; ")]));
     }
-  });
-  return `${out.join("\r\n")}\r\n`;
+    if (buf.length >= 5000) {
+      yield `${buf.join("\r\n")}\r\n`;
+      buf = [];
+    }
+  }
+  if (buf.length > 0) yield `${buf.join("\r\n")}\r\n`;
 }
 
-export function toJson(model: AccessModel, diff?: DiffResult): string {
+/** JSON in chunks: the document's head, then one person at a time, then the rest. */
+export function* jsonChunks(model: AccessModel, diff?: DiffResult): Generator<string> {
   const byPerson = entriesByPerson(model);
-  const doc = {
+  const head = {
     source: model.source,
     syncId: model.syncId,
     syncStartedAt: model.startedAt,
@@ -34,7 +41,13 @@ export function toJson(model: AccessModel, diff?: DiffResult): string {
       explicit: model.entries.filter((e) => e.kind !== "implicit").length,
       implicit: model.entries.filter((e) => e.kind !== "explicit").length,
     },
-    people: model.people.map((p, i) => ({
+  };
+  const open = JSON.stringify(head, null, 2);
+  yield `${open.slice(0, -2)},\n  "people": [`;
+  let buf: string[] = [];
+  for (let i = 0; i < model.people.length; i++) {
+    const p = model.people[i]!;
+    const person = {
       id: p.id,
       name: p.name,
       email: p.email,
@@ -47,7 +60,15 @@ export function toJson(model: AccessModel, diff?: DiffResult): string {
         access: e.kind,
         via: e.via.map((v) => model.viaNames[v] ?? v),
       })),
-    })),
+    };
+    buf.push(`${i === 0 ? "" : ","}\n    ${JSON.stringify(person)}`);
+    if (buf.length >= 1000) {
+      yield buf.join("");
+      buf = [];
+    }
+  }
+  yield `${buf.join("")}\n  ],\n`;
+  const tail = {
     workspaces: model.workspaces,
     implicitRules: model.roleRules,
     others: Object.fromEntries(
@@ -55,7 +76,7 @@ export function toJson(model: AccessModel, diff?: DiffResult): string {
     ),
     ...(diff ? { changes: diff } : {}),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  yield `${JSON.stringify(tail, null, 2).slice(2)}\n`;
 }
 
 function entriesByPerson(model: AccessModel): AccessModel["entries"][] {
