@@ -40,7 +40,7 @@ const MAX_PASSES = 32;
  * touch no index; a derived id that is already known is only noted, and `mergeSources` (phase 2, once the
  * unique index exists) adds the source to that grant.
  */
-export function expandGrants(db: Database.Database, syncId: string, file: string, at: string, knownIds: IdHashSet): PendingMerges {
+export function expandGrants(db: Database.Database, syncId: string, file: string, at: () => string, knownIds: IdHashSet): PendingMerges {
   const edges = loadEdges(db, syncId, file);
   const pending: PendingMerges = { created: 0, merges: new Map() };
   if (edges.length === 0) return pending;
@@ -81,7 +81,7 @@ export function expandGrants(db: Database.Database, syncId: string, file: string
               annotations: [immutable],
             });
             g.sources = sourcesOf({ [edge.source]: { isDirect: false } });
-            insert.run(destResource.resourceType, destResource.resource, dest.id, h.type, h.id, id, encodeDeterministic(GrantSchema, g), syncId, at);
+            insert.run(destResource.resourceType, destResource.resource, dest.id, h.type, h.id, id, encodeDeterministic(GrantSchema, g), syncId, at());
             pending.created++;
           }
           if (sources.has(dest.id)) changed.add(dest.id);
@@ -102,7 +102,7 @@ export interface PendingMerges {
 }
 
 /** Phase 2, with the unique (external_id, sync_id) index built: existing grants gain their sources. */
-export function mergeSources(db: Database.Database, syncId: string, at: string, pending: PendingMerges): ExpansionResult {
+export function mergeSources(db: Database.Database, syncId: string, at: () => string, pending: PendingMerges): ExpansionResult {
   const result: ExpansionResult = { created: pending.created, merged: 0 };
   if (pending.merges.size === 0) return result;
   const existing = db.prepare("select id, data from v1_grants where external_id = ? and sync_id = ?");
@@ -126,7 +126,7 @@ export function mergeSources(db: Database.Database, syncId: string, at: string, 
           annotations: [immutable],
         });
         g.sources = sourcesOf(Object.fromEntries([...srcs.keys()].map((k) => [k, { isDirect: false }])));
-        insert.run(destResource.resourceType, destResource.resource, first!.dest.id, first!.type, first!.pid, id, encodeDeterministic(GrantSchema, g), syncId, at);
+        insert.run(destResource.resourceType, destResource.resource, first!.dest.id, first!.type, first!.pid, id, encodeDeterministic(GrantSchema, g), syncId, at());
         result.created++;
         continue;
       }

@@ -193,7 +193,10 @@ export class C1zWriter {
       const t0 = performance.now();
       this.removeReplacedGrants();
       // Derived grants go in before the indexes are built (one bulk build instead of ~1M index inserts).
-      const pending = this.expand ? expandGrants(this.db, this.syncId, target, formatSdkTimestamp(this.now()), this.grantIds) : undefined;
+      // The clock is read only if expansion writes something (once: every derived grant gets that time).
+      let stamp: string | undefined;
+      const at = () => (stamp ??= formatSdkTimestamp(this.now()));
+      const pending = this.expand ? expandGrants(this.db, this.syncId, target, at, this.grantIds) : undefined;
       const te = performance.now();
       // Bulk index builds sort fastest with a small page cache and SQLite's sorter threads
       // (1M grants: ~3 s instead of ~6 s with the 64 MiB cache used for inserting).
@@ -202,7 +205,7 @@ export class C1zWriter {
       for (const ix of INDEXES) if (ix.deferred) this.db.exec(ix.sql);
       const t1 = performance.now();
       // With the unique index: grants that already existed gain their expansion sources.
-      const expansion = pending ? mergeSources(this.db, this.syncId, formatSdkTimestamp(this.now()), pending) : { created: 0, merged: 0 };
+      const expansion = pending ? mergeSources(this.db, this.syncId, at, pending) : { created: 0, merged: 0 };
       const t2 = performance.now();
       this.db.prepare("update v1_sync_runs set ended_at = ? where sync_id = ?").run(formatSdkTimestamp(this.now()), this.syncId);
       const counts = this.exactCounts();
