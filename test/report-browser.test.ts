@@ -2,7 +2,7 @@
 // downloaded browser): search, filters, panels, implicit cells, no network. Saves a screenshot in the
 // test's temp dir; with BATON_REPORT_SCREENSHOT=<path> also copies it there (how docs/report.png is made).
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -118,6 +118,7 @@ describe("HTML report in headless Chromium", { skip }, () => {
       assert.deepEqual(requested.filter((u) => !u.startsWith("file:")), [], "the report fetches nothing");
     } finally {
       await ctx.close();
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 });
