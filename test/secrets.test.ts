@@ -188,7 +188,7 @@ const paths: Path[] = [
   { name: "UsageError naming a flag given the key", args: (c) => [...base(c), "--organization-id", c.sim.keys.admin], code: 2, expect: /is not a UUID/ },
   { name: "UsageError: the key as --base-url", args: (c) => ["-f", c.file, "--base-url", c.sim.keys.admin], code: 2, expect: /--base-url/ },
   { name: "UsageError: the key as --log-level", args: (c) => [...base(c), "--log-level", c.sim.keys.admin], code: 2, expect: /--log-level must be one of/, noStack: true },
-  { name: "command-line error: the key as an argument", args: (c) => [...base(c), c.sim.keys.admin], code: 1, expect: /error: (too many arguments|unknown command)/, noStack: true },
+  { name: "command-line error: the key as an argument", args: (c) => [...base(c), c.sim.keys.admin], code: 2, expect: /error: (too many arguments|unknown command)/, noStack: true },
 ];
 
 describe("the API key never appears in any output", () => {

@@ -24,5 +24,5 @@ const cfg: ConnectorConfig = {
 };
 const summary = await syncCommand(cfg, createLogger("error", "json"), false);
 process.stdout.write(
-  `${JSON.stringify({ seconds: summary.seconds, requests: summary.requests, retries: summary.retries, bytes: summary.bytes, grants: summary.counts.grants, resources: summary.counts.resources, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,
+  `${JSON.stringify({ seconds: summary.seconds, requests: summary.requests, retries: summary.retries, bytes: summary.bytes, grants: summary.counts.grants, expandedGrants: summary.expandedGrants, resources: summary.counts.resources, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,
 );

@@ -9,6 +9,7 @@ import { FIELDS, camel, envName } from "./fields.js";
 import { provisionCommand } from "./provision-command.js";
 import { capabilitiesJson, configSchemaJson, metadataJson } from "./schema-output.js";
 import { registryFor } from "../connector/registry.js";
+import { diffCommand, reportCommand } from "./review-commands.js";
 import { formatSyncSummary, syncCommand } from "./sync-command.js";
 import { VERSION } from "./version.js";
 
@@ -19,7 +20,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // Help and version exit 0; every other commander error is a bad flag or argument: bad input, 2.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
     throw err;
@@ -58,6 +60,38 @@ function buildProgram(): Command {
     .description("print the connector's configuration schema (JSON)")
     .action(() => {
       process.stdout.write(configSchemaJson());
+    });
+  program
+    .command("report")
+    .description("write a who-has-what report of a .c1z: one self-contained HTML file (or CSV / JSON), private (0600)")
+    .argument("<file>", "the .c1z to read")
+    .option("-o, --output <path>", "where to write (default: the .c1z's name with .html/.csv/.json; - for stdout)")
+    .option("--format <format>", "html, csv or json", "html")
+    .option("--since <old.c1z>", "include what changed since this older sync")
+    .option("--log-level <level>", "debug shows stacks on failure", "info")
+    .action(async (file: string, o: { output?: string; format?: string; since?: string; logLevel?: string }) => {
+      const logger = createLogger(o.logLevel === "debug" ? "debug" : "info", "console");
+      try {
+        const done = await reportCommand(file, o);
+        if (done.output !== "-") process.stderr.write(`wrote ${done.output} (${done.bytes.toLocaleString("en")} bytes, mode 0600)\n`);
+      } catch (err) {
+        fail(err, logger);
+      }
+    });
+  program
+    .command("diff")
+    .description("show what changed between two .c1z files: grants and people added or removed, role changes")
+    .argument("<old>", "the older .c1z")
+    .argument("<new>", "the newer .c1z")
+    .option("--format <format>", "text or json", "text")
+    .option("--log-level <level>", "debug shows stacks on failure", "info")
+    .action(async (oldFile: string, newFile: string, o: { format?: string; logLevel?: string }) => {
+      const logger = createLogger(o.logLevel === "debug" ? "debug" : "info", "console");
+      try {
+        await diffCommand(oldFile, newFile, o);
+      } catch (err) {
+        fail(err, logger);
+      }
     });
   return program;
 }

@@ -78,6 +78,7 @@ export function formatSyncSummary(s: SyncSummary): string {
     `  entitlements     ${c.entitlements}`,
     `  grants           ${c.grants}  (${Object.entries(c.grantsByType).map(([t, n]) => `${t} ${n}`).join(", ") || "none"})`,
     ...(s.secrets ? formatSecrets(s.secrets, by) : []),
+    `  expanded grants  ${s.expandedGrants}  (implicit access added by grant expansion, e.g. Organization Admins' Admin in every workspace)`,
     `  requests         ${s.requests}  (${s.retries} retried, ${s.rateLimited} rate-limited; memberships from ${s.membershipSource})`,
   ];
   return lines.join("\n");

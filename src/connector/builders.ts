@@ -6,6 +6,7 @@ import {
   EntitlementImmutableSchema,
   type Entitlement,
   type Grant,
+  GrantExpandableSchema,
   GrantImmutableSchema,
   type JsonValue,
   type Resource,
@@ -145,6 +146,21 @@ export function orgRoleGrant(roleId: string, principal: Principal, immutable = t
 
 export function invitationPrincipal(invitationResourceId: string): ResourceId {
   return resourceId(INVITATION, invitationResourceId);
+}
+
+/**
+ * An Organization Admin is Admin in every workspace without LangSmith listing a membership for it. This grant
+ * says so the Baton way: the workspace's Admin role is held by the Organization Admin role itself, and
+ * GrantExpandable tells Baton's grant expansion (ours when the .c1z is written, ConductorOne's on ingestion)
+ * to give everyone holding the Org Admin `assigned` entitlement an Admin grant here. Immutable: it cannot be
+ * revoked in LangSmith except by changing the person's org role.
+ */
+export function orgAdminImplicitGrant(workspaceAdminRole: Resource, orgAdminRoleId: string): Grant {
+  const orgAdmin = resourceId(ORG_ROLE, orgAdminRoleId);
+  const entitlement = { id: entitlementId(workspaceAdminRole.id!, ASSIGNED), resource: create(ResourceSchema, { id: workspaceAdminRole.id }) };
+  return newGrant(entitlement, orgAdmin, {
+    annotations: [annotation(GrantExpandableSchema, { entitlementIds: [entitlementId(orgAdmin, ASSIGNED)] }), GRANT_IMMUTABLE],
+  });
 }
 
 /** Built once: a sync emits hundreds of thousands of grants, and the annotation is never mutated. */

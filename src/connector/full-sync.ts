@@ -31,6 +31,8 @@ export interface SyncSummary {
   bytes: number;
   syncId: string;
   counts: SyncCounts;
+  /** Grants added by grant expansion when the file was written (e.g. Organization Admins' Admin in every workspace). */
+  expandedGrants: number;
   /** Requests this sync made (the client may be shared; these are its own). */
   requests: number;
   retries: number;
@@ -78,6 +80,7 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
       bytes: done.bytes,
       syncId: done.syncId,
       counts,
+      expandedGrants: done.expansion.created,
       requests: after.requests - before.requests,
       retries: after.retries - before.retries,
       rateLimited: after.rateLimited - before.rateLimited,

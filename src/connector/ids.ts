@@ -53,3 +53,7 @@ export const ORG_ROLE_EXCLUSION_GROUP = "org_role";
 export function workspaceRoleExclusionGroup(workspaceId: string): string {
   return `workspace_role:${workspaceId}`;
 }
+
+/** LangSmith's machine names of the two built-in roles behind implicit access: an Organization Admin is Admin in every workspace. */
+export const ORG_ADMIN_ROLE_NAME = "ORGANIZATION_ADMIN";
+export const WORKSPACE_ADMIN_ROLE_NAME = "WORKSPACE_ADMIN";

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
     } finally {
       reader.close();
     }
+    // The readable view of the same file: one self-contained HTML page (mode 0600).
+    if ((await runCli(["report", file], {})) !== 0) throw new Error("baton-langsmith report failed");
+    process.stdout.write(`Open ${file.replace(/\.c1z$/, ".html")} in a browser for the who-has-what report.\n`);
     process.stdout.write(`\nWrote ${file}. Inspect it with the upstream tool (baton resources -f demo.c1z) or run it again with:\n`);
     process.stdout.write(`  BATON_API_KEY=… ./bin/baton-langsmith --organization-id ${sim.orgId} --base-url <url> -f demo.c1z\n`);
   } finally {

@@ -128,6 +128,8 @@ export interface SimulatorState {
   keySecret(keyId: string): string;
   serviceAccounts(): ServiceAccountInfo[];
   renameWorkspace(workspaceId: string, displayName: string): void;
+  /** Changes a member's organization role (by name, e.g. ORGANIZATION_ADMIN), as LangSmith's settings page does. */
+  setOrgRole(lsUserId: string, orgRoleName: string): void;
 }
 
 /** A user as the ground truth lists them: exactly the active org member's facts. */
@@ -330,6 +332,11 @@ export function createState(store: OrgStore): SimulatorState {
       const ws = store.workspacesById.get(workspaceId);
       if (!ws) throw new Error(`unknown workspace ${workspaceId}`);
       ws.displayName = displayName;
+    },
+    setOrgRole: (lsUserId, orgRoleName) => {
+      const orgRole = store.roleByName(orgRoleName);
+      if (!orgRole || orgRole.accessScope !== "organization") throw new Error(`not an organization role: ${orgRoleName}`);
+      userOf(lsUserId).orgRole = orgRole;
     },
   };
   return state;

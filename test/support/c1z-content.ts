@@ -69,6 +69,16 @@ export function expectedContent(truth: GroundTruth, opts: { patsVisible?: boolea
       entitlements.add(`workspace_role:${w.id}:${r.id}:assigned`);
     }
   }
+  // An Organization Admin is Admin in every workspace: one expandable grant per workspace to the Org Admin
+  // role, and (after expansion) an Admin grant per workspace for each Org Admin — merged with a direct one.
+  const orgAdmin = orgRoles.find((r) => r.name === "ORGANIZATION_ADMIN");
+  const wsAdmin = wsRoles.find((r) => r.name === "WORKSPACE_ADMIN");
+  if (orgAdmin && wsAdmin) {
+    for (const w of truth.workspaces) {
+      grants.add(`workspace_role:${w.id}:${wsAdmin.id}:assigned:org_role:${orgAdmin.id}`);
+      for (const u of truth.users) if (u.orgRoleId === orgAdmin.id) grants.add(`workspace_role:${w.id}:${wsAdmin.id}:assigned:user:${u.lsUserId}`);
+    }
+  }
   for (const m of truth.workspaceMemberships) {
     grants.add(`workspace:${m.workspaceId}:member:user:${m.lsUserId}`);
     grants.add(`workspace_role:${m.workspaceId}:${m.roleId}:assigned:user:${m.lsUserId}`);

@@ -23,6 +23,7 @@ import { INDEXES, TABLE_DDL } from "./schema.js";
 import { targetProblem } from "./target.js";
 import { formatSdkTimestamp } from "./timestamps.js";
 import { compressFile } from "./zstd.js";
+import { expandGrants, mergeSources, type ExpansionResult } from "./expand.js";
 
 export interface C1zCounts {
   resourceTypes: number;
@@ -40,6 +41,11 @@ export interface C1zWriterOptions {
   compressionLevel?: number;
   /** zstd worker threads for finish() (default: available cores, at most 4; 0 = none). */
   compressionWorkers?: number;
+  /**
+   * Expand grants carrying GrantExpandable before finishing, as Baton's syncer does (default true), so the
+   * file holds everyone's effective grants. False leaves that to the reader (ConductorOne expands on ingestion).
+   */
+  expandGrants?: boolean;
 }
 
 export interface C1zFinishResult {
@@ -48,7 +54,9 @@ export interface C1zFinishResult {
   syncId: string;
   counts: C1zCounts;
   /** Where finish() spent its time (ms): building deferred indexes, compressing + publishing. */
-  timings: { indexes: number; compress: number };
+  timings: { indexes: number; expand: number; compress: number };
+  /** What grant expansion did (zeros when nothing was expandable or expansion was off). */
+  expansion: ExpansionResult;
 }
 
 /** The Go syncer's final token is JSON with a version; readers tolerate anything. */
@@ -75,6 +83,7 @@ export class C1zWriter {
     private readonly db: Database.Database,
     private readonly now: () => Date,
     private readonly compression: { level: number; workers: number },
+    private readonly expand: boolean,
   ) {
     this.targetPath = targetPath;
     const started = now();
@@ -111,7 +120,7 @@ export class C1zWriter {
       for (const ddl of TABLE_DDL) db.exec(ddl);
       for (const ix of INDEXES) if (!ix.deferred) db.exec(ix.sql);
       const workers = opts.compressionWorkers ?? Math.min(4, os.availableParallelism());
-      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers });
+      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers }, opts.expandGrants ?? true);
     } catch (err) {
       await removeWorkDir(workDir);
       throw err;
@@ -187,15 +196,14 @@ export class C1zWriter {
   private async doFinish(): Promise<C1zFinishResult> {
     const target = this.targetPath;
     try {
-      const t0 = performance.now();
-      const counts = this.finalizeDatabase();
+      const { counts, expansion, indexMs, expandMs } = this.finalizeDatabase(target);
       const t1 = performance.now();
       const bytes = await this.publish();
       await removeWorkDir(this.workDir);
       sweepAbandoned(path.dirname(target), abandonedTempOutputs(path.basename(target)));
       this.state = "finished";
-      const timings = { indexes: Math.round(t1 - t0), compress: Math.round(performance.now() - t1) };
-      return { path: target, bytes, syncId: this.syncId, counts, timings };
+      const timings = { indexes: indexMs, expand: expandMs, compress: Math.round(performance.now() - t1) };
+      return { path: target, bytes, syncId: this.syncId, counts, timings, expansion };
     } catch (err) {
       this.state = "failed";
       if (this.db.open) this.db.close();
@@ -209,19 +217,31 @@ export class C1zWriter {
    * Ends the sync in the database: drops replaced grants, builds the deferred indexes, records the end
    * time and counts the rows, then closes it — the file is then a complete, self-contained SQLite database.
    */
-  private finalizeDatabase(): C1zCounts {
+  private finalizeDatabase(target: string): { counts: C1zCounts; expansion: ExpansionResult; indexMs: number; expandMs: number } {
+    const t0 = performance.now();
     this.removeReplacedGrants();
+    // Derived grants go in before the indexes are built (one bulk build instead of ~1M index inserts).
+    // The clock is read only if expansion writes something (once: every derived grant gets that time).
+    let stamp: string | undefined;
+    const at = () => (stamp ??= formatSdkTimestamp(this.now()));
+    const pending = this.expand ? expandGrants(this.db, this.syncId, target, at, this.grantIds) : undefined;
+    const te = performance.now();
     // Bulk index builds sort fastest with a small page cache and SQLite's sorter threads
     // (measured with 1M grants: ~3 s, against ~6 s with a 64 MiB cache).
     this.db.pragma("cache_size = -2048");
     this.db.pragma(`threads = ${Math.min(2, os.availableParallelism())}`);
     for (const ix of INDEXES) if (ix.deferred) this.db.exec(ix.sql);
+    const t1 = performance.now();
+    // With the unique index: grants that already existed gain their expansion sources.
+    const expansion = pending ? mergeSources(this.db, this.syncId, at, pending) : { created: 0, merged: 0 };
+    const t2 = performance.now();
     this.db.prepare("update v1_sync_runs set ended_at = ? where sync_id = ?").run(formatSdkTimestamp(this.now()), this.syncId);
     const counts = this.exactCounts();
     this.finalCounts = counts;
     this.db.close(); // journal is in memory: nothing else to flush
-    return counts;
+    return { counts, expansion, indexMs: Math.round(t1 - te), expandMs: Math.round(te - t0 + (t2 - t1)) };
   }
+
 
   /** Compresses the finished database into "C1ZF\0" + one zstd frame and publishes it atomically. Returns its size. */
   private async publish(): Promise<number> {

@@ -17,7 +17,7 @@ import {
   type WorkspaceMember,
 } from "../../langsmith/index.js";
 import { workspaceRoleGrant } from "../builders.js";
-import { ASSIGNED, INVITATION, USER, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
+import { ASSIGNED, INVITATION, ORG_ROLE, USER, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
 import {
   type ActionContext,
   ProvisioningPreconditionError,
@@ -113,6 +113,11 @@ class WorkspaceRoleProvisioning {
     const principalResource = resolved.principal ?? grant.principal;
     if (!entitlement || !principalResource) throw new ProvisioningRefusedError(`grant ${grant.id} has no entitlement or principal`);
     const t = targetOf(entitlement, principalResource);
+    if (isImplicitOnly(grant)) {
+      throw new ProvisioningRefusedError(
+        `${t.principalName} holds ${t.entitlementName} only implicitly, as an Organization Admin (grant ${grant.id} comes from ${Object.keys(grant.sources?.sources ?? {}).join(", ")}); it cannot be revoked in LangSmith except by changing their organization role`,
+      );
+    }
     let current: WorkspaceMember | undefined;
     try {
       current = await this.workspaceMembership(t);
@@ -175,6 +180,11 @@ function targetOf(entitlement: Entitlement, principal: Resource): Target {
       `${principal.displayName || pid.resource} is a pending invitation, and LangSmith cannot change which workspaces a pending invitation joins (only its org role); nothing was changed — grant the workspace role after they accept (a sync then shows them as a user), or cancel the invitation and create the account again with this workspace in --create-account-profile`,
     );
   }
+  if (pid?.resourceType === ORG_ROLE) {
+    throw new ProvisioningRefusedError(
+      `${entitlement.id} held by the organization role ${pid.resource} is implicit: every Organization Admin is Admin in every workspace, and LangSmith can only change that by changing the person's organization role (in LangSmith's organization settings)`,
+    );
+  }
   if (pid?.resourceType !== USER) {
     throw new ProvisioningRefusedError(`only users can hold workspace roles; the principal is a ${pid?.resourceType || "resource of unknown type"}`);
   }
@@ -193,4 +203,11 @@ function alreadyRevoked(t: Target, why: string): ProvisioningOutcome {
     annotations: [annotation(GrantAlreadyRevokedSchema)],
     grants: [],
   };
+}
+
+/** A grant made by grant expansion alone: it has sources, and its own entitlement is not one of them. */
+function isImplicitOnly(grant: Grant): boolean {
+  const sources = grant.sources?.sources ?? {};
+  const ids = Object.keys(sources);
+  return ids.length > 0 && !(grant.entitlement && sources[grant.entitlement.id]?.isDirect);
 }

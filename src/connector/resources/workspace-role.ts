@@ -1,8 +1,8 @@
-import { type Entitlement, type Resource, type ResourceId, ResourceType_Trait, newResourceType } from "../../baton/model.js";
+import { type Entitlement, type Grant, type Resource, type ResourceId, ResourceType_Trait, newResourceType } from "../../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
-import { workspaceRoleEntitlement, workspaceRoleResource } from "../builders.js";
+import { orgAdminImplicitGrant, workspaceRoleEntitlement, workspaceRoleResource } from "../builders.js";
 import { workspaceRoleExclusion } from "../exclusion-groups.js";
-import { WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
+import { ORG_ADMIN_ROLE_NAME, WORKSPACE_ADMIN_ROLE_NAME, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
 import type { ResourceTypeModule } from "../resource-type-module.js";
 import type { SyncContext } from "../sync-context.js";
 import { workspaceRoleProvisioner } from "./workspace-role-provisioner.js";
@@ -33,9 +33,16 @@ export class WorkspaceRoleSyncer implements ResourceSyncer {
     return { items: [workspaceRoleEntitlement(resource, workspaceRoleExclusion(ids.workspaceId, role, catalog.workspaceRoles))] };
   }
 
-  /** Emitted with the workspace's (or the org-wide) member listing. */
-  async grants(): Promise<PageResult<never>> {
-    return { items: [] };
+  /**
+   * Members' grants are emitted with the workspace's (or the org-wide) member listing. Here only the
+   * Organization Admin's implicit Admin in this workspace (see orgAdminImplicitGrant), without a request.
+   */
+  async grants(resource: Resource): Promise<PageResult<Grant>> {
+    const roleId = parseWorkspaceRoleResourceId(resource.id?.resource ?? "")?.roleId ?? "";
+    const catalog = await this.ctx.catalog();
+    if (catalog.rolesById.get(roleId)?.name !== WORKSPACE_ADMIN_ROLE_NAME) return { items: [] };
+    const orgAdmin = catalog.orgRoles.find((r) => r.name === ORG_ADMIN_ROLE_NAME);
+    return { items: orgAdmin ? [orgAdminImplicitGrant(resource, orgAdmin.id)] : [] };
   }
 }
 
