@@ -113,6 +113,13 @@ export function expectedContent(truth: GroundTruth, opts: { patsVisible?: boolea
       }
     }
   }
+  // Expansion reaches every holder of the Org Admin role: org-wide admin keys and invitations that bring it too.
+  if (orgAdmin && wsAdmin) {
+    for (const w of truth.workspaces) {
+      for (const k of truth.serviceKeys) if (k.accessScope === "organization" && k.orgRoleId === orgAdmin.id) grants.add(`workspace_role:${w.id}:${wsAdmin.id}:assigned:service_key:${k.id}`);
+      for (const inv of truth.invitations) if (inv.orgRoleId === orgAdmin.id) grants.add(`workspace_role:${w.id}:${wsAdmin.id}:assigned:invitation:${inv.id}`);
+    }
+  }
   if (opts.patsVisible ?? true) for (const p of truth.personalAccessTokens) resources.add(`personal_access_token:${p.id}`);
   for (const a of truth.serviceAccounts) resources.add(`service_account:${a.id}`);
   return { resources, entitlements, grants };
