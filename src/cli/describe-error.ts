@@ -1,7 +1,7 @@
 import { C1zError } from "../baton/c1z/errors.js";
 import { SyncError } from "../baton/sync/engine.js";
 import { ConfigurationError } from "../connector/sync-context.js";
-import { ProvisioningPreconditionError, ProvisioningRefusedError } from "../connector/provisioning.js";
+import { ProvisioningPreconditionError, ProvisioningRefusedError } from "../connector/resource-type-module.js";
 import { LangSmithError, PermissionError, redact } from "../langsmith/index.js";
 import { UsageError } from "./config.js";
 

@@ -1,38 +1,27 @@
-// The `capabilities` and `config` subcommands: protojson shapes of the Baton reference §5.5–5.6.
+// The `capabilities` and `config` subcommands, printed as Baton SDK connectors print them: protojson
+// (lowerCamelCase names, enums as strings), two-space indented, no trailing newline.
 import { create, createRegistry, toJsonString } from "@bufbuild/protobuf";
 import { anyPack } from "@bufbuild/protobuf/wkt";
 import {
   AnySchema,
-  Capability,
-  CapabilityPermissionsSchema,
   ConfigurationSchema,
   ConnectorCapabilitiesSchema,
   type Field,
   FieldSchema,
-  ResourceTypeCapabilitySchema,
   file_c1_config_v1_config,
   file_c1_connector_v2_annotations,
   file_c1_connector_v2_connector,
   file_c1_connector_v2_resource,
 } from "../baton/model.js";
-import { allResourceTypes } from "../connector/resource-types.js";
-import { WORKSPACE_ROLE } from "../connector/ids.js";
+import { connectorCapabilities } from "../connector/capabilities.js";
+import { RESOURCE_TYPE_REGISTRY, type ResourceTypeRegistry } from "../connector/registry.js";
 import { FIELDS, type FieldSpec } from "./fields.js";
 
 const registry = createRegistry(file_c1_connector_v2_connector, file_c1_connector_v2_annotations, file_c1_connector_v2_resource, file_c1_config_v1_config);
 
-export function capabilitiesJson(): string {
-  const types = [...allResourceTypes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const caps = create(ConnectorCapabilitiesSchema, {
-    resourceTypeCapabilities: types.map((rt) =>
-      create(ResourceTypeCapabilitySchema, {
-        resourceType: rt,
-        capabilities: rt.id === WORKSPACE_ROLE ? [Capability.SYNC, Capability.PROVISION] : [Capability.SYNC],
-        permissions: create(CapabilityPermissionsSchema),
-      }),
-    ),
-    connectorCapabilities: [Capability.PROVISION, Capability.SYNC],
-  });
+/** The capabilities of the connector built from `modules` (the connector's own by default). */
+export function capabilitiesJson(modules: ResourceTypeRegistry = RESOURCE_TYPE_REGISTRY): string {
+  const caps = connectorCapabilities(modules);
   // Go's protojson writes "@type" first; protobuf-es writes it last. Same JSON, upstream's layout.
   const { "@type": typeUrl, ...rest } = JSON.parse(toJsonString(AnySchema, anyPack(ConnectorCapabilitiesSchema, caps), { registry })) as Record<string, unknown>;
   return JSON.stringify({ "@type": typeUrl, ...rest }, null, 2);

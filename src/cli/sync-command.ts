@@ -1,7 +1,7 @@
 import { C1zWriter } from "../baton/c1z/writer.js";
 import { runSync } from "../baton/sync/engine.js";
 import type { SyncCounts } from "../baton/sync/types.js";
-import { createSyncPlan } from "../connector/connector.js";
+import { createSyncPlan } from "../connector/registry.js";
 import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, checkOutputFile } from "./config.js";
 import type { CliLogger } from "./logger.js";

@@ -25,7 +25,7 @@ import {
 import { create } from "@bufbuild/protobuf";
 import type { Role, Workspace } from "../langsmith/index.js";
 import { ASSIGNED, MEMBER, ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE, workspaceRoleResourceId } from "./ids.js";
-import { userType } from "./resource-types.js";
+import { userType } from "./resources/user.js";
 
 /** The fields of a member that both listings carry. */
 export interface MemberFacts {

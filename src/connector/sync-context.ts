@@ -45,6 +45,8 @@ export class SyncContext {
     readonly client: LangSmithClient,
     readonly membershipSourceOption: MembershipSourceOption,
     readonly logger: Logger,
+    /** Cancels the run: every request the syncers make carries it. */
+    readonly signal?: AbortSignal,
   ) {}
 
   catalog(): Promise<Catalog> {

@@ -1,10 +1,16 @@
-import type { Grant, Resource } from "../baton/model.js";
-import type { PageResult, ResourceSyncer } from "../baton/sync/types.js";
-import { MEMBER_PAGE_LIMIT, type OrgMember, type PlatformMember } from "../langsmith/index.js";
-import { orgRoleGrant, userResource, workspaceMemberGrant, workspaceRoleGrant } from "./builders.js";
-import { nextOffsetTokens, parseOffsetToken } from "./offset-pages.js";
-import { userType } from "./resource-types.js";
-import { type Catalog, type SyncContext, unknownRoleError } from "./sync-context.js";
+import { type Grant, type Resource, ResourceType_Trait, SkipEntitlementsAndGrantsSchema, annotation, newResourceType } from "../../baton/model.js";
+import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
+import { MEMBER_PAGE_LIMIT, type OrgMember, type PlatformMember } from "../../langsmith/index.js";
+import { orgRoleGrant, userResource, workspaceMemberGrant, workspaceRoleGrant } from "../builders.js";
+import { USER } from "../ids.js";
+import { nextOffsetTokens, parseOffsetToken } from "../offset-pages.js";
+import type { ResourceTypeModule } from "../resource-type-module.js";
+import { type Catalog, type SyncContext, unknownRoleError } from "../sync-context.js";
+
+export const userType = newResourceType(USER, "User", [ResourceType_Trait.USER], {
+  description: "An active member of the LangSmith organization (disabled members included, marked disabled).",
+  annotations: [annotation(SkipEntitlementsAndGrantsSchema)],
+});
 
 const ORG_MEMBERS_PATH = "/api/v1/orgs/current/members/active";
 const PLATFORM_MEMBERS_PATH = "/api/v1/platform/orgs/current/members";
@@ -81,3 +87,8 @@ export function membershipGrants(catalog: Catalog, workspaceId: string, lsUserId
   }
   return grants;
 }
+
+export const userModule: ResourceTypeModule = {
+  resourceType: userType,
+  syncer: (ctx) => new UserSyncer(ctx),
+};

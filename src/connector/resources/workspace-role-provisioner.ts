@@ -1,5 +1,5 @@
+// Grant and revoke of workspace roles, the workspace_role module's provisioner.
 import {
-  type Any,
   type Entitlement,
   type Grant,
   GrantAlreadyExistsSchema,
@@ -7,7 +7,7 @@ import {
   GrantReplacedSchema,
   type Resource,
   annotation,
-} from "../baton/model.js";
+} from "../../baton/model.js";
 import {
   ConflictError,
   type LangSmithClient,
@@ -15,26 +15,17 @@ import {
   type Logger,
   NotFoundError,
   type WorkspaceMember,
-} from "../langsmith/index.js";
-import { workspaceRoleGrant } from "./builders.js";
-import { ASSIGNED, MEMBER, ORG_ROLE, USER, WORKSPACE, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "./ids.js";
-
-/** The request cannot be carried out by design (read-only entitlement, wrong principal type). Nothing was changed. */
-export class ProvisioningRefusedError extends Error {
-  override name = "ProvisioningRefusedError";
-}
-
-/** LangSmith's current state rules the change out (not an org member, workspace or role gone). Nothing was changed. */
-export class ProvisioningPreconditionError extends Error {
-  override name = "ProvisioningPreconditionError";
-}
-
-export interface ProvisioningOutcome {
-  kind: "granted" | "already-exists" | "replaced" | "revoked" | "already-revoked";
-  message: string;
-  annotations: Any[];
-  grants: Grant[];
-}
+} from "../../langsmith/index.js";
+import { workspaceRoleGrant } from "../builders.js";
+import { ASSIGNED, USER, WORKSPACE_ROLE, parseWorkspaceRoleResourceId } from "../ids.js";
+import {
+  type ActionContext,
+  ProvisioningPreconditionError,
+  type ProvisioningOutcome,
+  ProvisioningRefusedError,
+  type ResourceProvisioner,
+  type RevokeContext,
+} from "../resource-type-module.js";
 
 interface Target {
   workspaceId: string;
@@ -51,15 +42,25 @@ const MAX_PROVEN_RETRIES = 2;
  * Grants and revokes workspace roles. Each call reads LangSmith's current state first (never the .c1z's
  * view of it), makes at most the one write that state calls for, and treats "already so" as success.
  */
-export class Provisioner {
-  constructor(
-    private readonly client: LangSmithClient,
-    private readonly logger: Logger,
-  ) {}
+export const workspaceRoleProvisioner: ResourceProvisioner = {
+  grant: (ctx, principal, entitlement) => new WorkspaceRoleProvisioning(ctx).grant(entitlement, principal),
+  revoke: (ctx, grant, resolved) => new WorkspaceRoleProvisioning(ctx).revoke(grant, resolved),
+};
+
+class WorkspaceRoleProvisioning {
+  private readonly client: LangSmithClient;
+  private readonly logger: Logger;
+  private readonly signal: AbortSignal;
+
+  constructor(ctx: ActionContext) {
+    this.client = ctx.client;
+    this.logger = ctx.logger;
+    this.signal = ctx.signal;
+  }
 
   /** `conflict`: set on the one re-decision after LangSmith answered 409 to adding the member. */
   async grant(entitlement: Entitlement, principal: Resource, conflict?: ConflictError): Promise<ProvisioningOutcome> {
-    const t = targetOf(entitlement, principal, "grant");
+    const t = targetOf(entitlement, principal);
     const [member, roles] = await Promise.all([this.orgMember(t.lsUserId), this.client.listRoles()]);
     if (!member) {
       throw new ProvisioningPreconditionError(
@@ -107,11 +108,11 @@ export class Provisioner {
   }
 
   /** `resolved` carries the fuller entitlement and principal from the .c1z, for clearer messages. */
-  async revoke(grant: Grant, resolved: { entitlement?: Entitlement; principal?: Resource } = {}): Promise<ProvisioningOutcome> {
+  async revoke(grant: Grant, resolved: RevokeContext = {}): Promise<ProvisioningOutcome> {
     const entitlement = resolved.entitlement ?? grant.entitlement;
     const principalResource = resolved.principal ?? grant.principal;
     if (!entitlement || !principalResource) throw new ProvisioningRefusedError(`grant ${grant.id} has no entitlement or principal`);
-    const t = targetOf(entitlement, principalResource, "revoke");
+    const t = targetOf(entitlement, principalResource);
     let current: WorkspaceMember | undefined;
     try {
       current = await this.workspaceMembership(t);
@@ -162,20 +163,10 @@ export class Provisioner {
   }
 }
 
-function targetOf(entitlement: Entitlement, principal: Resource, action: "grant" | "revoke"): Target {
+function targetOf(entitlement: Entitlement, principal: Resource): Target {
   const rid = entitlement.resource?.id;
   const type = rid?.resourceType ?? "";
   const slug = entitlement.id.slice(entitlement.id.lastIndexOf(":") + 1);
-  if (type === ORG_ROLE) {
-    throw new ProvisioningRefusedError(
-      `organization roles are read-only in this connector: LangSmith keeps exactly one org role per member and replaces it on every change, so a ${action} cannot be undone cleanly; change it in LangSmith's organization settings`,
-    );
-  }
-  if (type === WORKSPACE && slug === MEMBER) {
-    throw new ProvisioningRefusedError(
-      `workspace membership is read-only: it comes with a workspace role — ${action} a workspace_role entitlement (workspace_role:${rid?.resource}:<role id>:${ASSIGNED}) instead`,
-    );
-  }
   const parsed = type === WORKSPACE_ROLE && slug === ASSIGNED ? parseWorkspaceRoleResourceId(rid?.resource ?? "") : undefined;
   if (!parsed) throw new ProvisioningRefusedError(`entitlement ${entitlement.id} cannot be provisioned; only workspace_role …:${ASSIGNED} entitlements can`);
   const pid = principal.id;

@@ -1,12 +1,16 @@
-import type { Entitlement, Grant, Resource } from "../baton/model.js";
-import type { PageResult, ResourceSyncer } from "../baton/sync/types.js";
-import { MEMBER_PAGE_LIMIT, type WorkspaceMember } from "../langsmith/index.js";
-import { workspaceMemberEntitlement, workspaceResource } from "./builders.js";
-import { WORKSPACE_ROLE } from "./ids.js";
-import { nextOffsetTokens, parseOffsetToken } from "./offset-pages.js";
-import { workspaceType } from "./resource-types.js";
-import type { SyncContext } from "./sync-context.js";
-import { membershipGrants } from "./users.js";
+import { type Entitlement, type Grant, type Resource, ResourceType_Trait, newResourceType } from "../../baton/model.js";
+import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
+import { MEMBER_PAGE_LIMIT, type WorkspaceMember } from "../../langsmith/index.js";
+import { workspaceMemberEntitlement, workspaceResource } from "../builders.js";
+import { ASSIGNED, MEMBER, WORKSPACE, WORKSPACE_ROLE } from "../ids.js";
+import { nextOffsetTokens, parseOffsetToken } from "../offset-pages.js";
+import type { ResourceTypeModule } from "../resource-type-module.js";
+import type { SyncContext } from "../sync-context.js";
+import { membershipGrants } from "./user.js";
+
+export const workspaceType = newResourceType(WORKSPACE, "Workspace", [ResourceType_Trait.GROUP], {
+  description: "A LangSmith workspace (personal and deleted workspaces are left out).",
+});
 
 const WORKSPACE_MEMBERS_PATH = "/api/v1/workspaces/current/members/active";
 
@@ -43,3 +47,13 @@ export class WorkspaceSyncer implements ResourceSyncer {
     return { items, ...nextOffsetTokens(token, page.items.length, page.total) };
   }
 }
+
+export const workspaceModule: ResourceTypeModule = {
+  resourceType: workspaceType,
+  syncer: (ctx) => new WorkspaceSyncer(ctx),
+  provisioningRefusal(action, entitlement) {
+    const slug = entitlement.id.slice(entitlement.id.lastIndexOf(":") + 1);
+    if (slug !== MEMBER) return `entitlement ${entitlement.id} cannot be provisioned; only workspace_role …:${ASSIGNED} entitlements can`;
+    return `workspace membership is read-only: it comes with a workspace role — ${action} a workspace_role entitlement (workspace_role:${entitlement.resource?.id?.resource}:<role id>:${ASSIGNED}) instead`;
+  },
+};
