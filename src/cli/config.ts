@@ -197,7 +197,7 @@ function choice(raw: Raw, name: string): string {
   return value;
 }
 
-function numberField(raw: Raw, name: string): number {
+export function numberField(raw: Raw, name: string): number {
   const f = spec(name);
   const rawValue = raw[camel(name)];
   const n = typeof rawValue === "number" ? rawValue : Number(String(rawValue).trim());

@@ -19,6 +19,8 @@ export interface TokenSourceOptions {
   /** Extra trusted CA certificates (PEM); the system roots and NODE_EXTRA_CA_CERTS are always trusted. */
   ca?: string;
   proxy?: Proxy;
+  /** Called with each new access token (e.g. to register it for redaction). */
+  onToken?: (token: string) => void;
 }
 
 interface CachedToken {
@@ -70,6 +72,7 @@ export class TokenSource {
     if (typeof parsed.expires_in !== "number" || !Number.isInteger(parsed.expires_in)) {
       throw new ConnectError("failed to get token: expires_in is not a whole number of seconds", Code.Unauthenticated);
     }
+    this.opts.onToken?.(parsed.access_token);
     return { header: `${tokenType(parsed.token_type)} ${parsed.access_token}`, expiresAt: fetchedAt + parsed.expires_in * 1000 };
   }
 
