@@ -83,7 +83,8 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
     const cfg = connectorConfig(raw, common);
     if (serviceMode) {
       await serviceCommand(cfg, serviceConfig(raw), logger);
-      return;
+      // Stopped: a connector request that could not be cancelled must not keep the process alive.
+      process.exit(process.exitCode ?? 0);
     }
     const json = cfg.logFormat === "json";
     if (cfg.grantEntitlement !== undefined || cfg.revokeGrant !== undefined) {

@@ -58,6 +58,8 @@ const FINISH_ATTEMPTS = 3;
 export class ServiceDaemon {
   private readonly root = new AbortController();
   private readonly running = new Set<Promise<unknown>>();
+  /** Connector calls a cancelled task stopped waiting for; shutdown gives them the grace period to clean up. */
+  private readonly lingering = new Set<Promise<unknown>>();
   private freeSlots: number;
   private readonly slotWaiters: Array<() => void> = [];
 
@@ -144,10 +146,10 @@ export class ServiceDaemon {
   }
 
   private async drain(): Promise<void> {
-    if (this.running.size === 0) return;
+    if (this.running.size === 0 && this.lingering.size === 0) return;
     const grace = new AbortController();
     await Promise.race([
-      Promise.allSettled([...this.running]),
+      Promise.allSettled([...this.running]).then(() => Promise.allSettled([...this.lingering])),
       this.opts.clock.sleep(this.opts.shutdownGraceMs ?? 10_000, grace.signal).catch(() => undefined),
     ]);
     grace.abort();
@@ -175,7 +177,7 @@ export class ServiceDaemon {
           const g = task.taskType.value;
           result = await this.provisioningTask(task, ctl, () => {
             if (!g.entitlement || !g.principal) throw new NonRetryableError(new ConnectError("malformed grant task: the entitlement or principal is missing", Code.Unknown));
-            return this.opts.connector.grant(g.entitlement, g.principal, ctl.signal).then((r) => ({
+            return this.untilAborted(this.opts.connector.grant(g.entitlement, g.principal, ctl.signal), ctl.signal).then((r) => ({
               annotations: r.annotations,
               response: anyPack(GrantManagerServiceGrantResponseSchema, create(GrantManagerServiceGrantResponseSchema, { annotations: r.annotations, grants: r.grants })),
             }));
@@ -186,7 +188,7 @@ export class ServiceDaemon {
           const r = task.taskType.value;
           result = await this.provisioningTask(task, ctl, () => {
             if (!r.grant) throw new NonRetryableError(new ConnectError("invalid task type: the revoke task names no grant", Code.Unknown));
-            return this.opts.connector.revoke(r.grant, ctl.signal).then((res) => ({
+            return this.untilAborted(this.opts.connector.revoke(r.grant, ctl.signal), ctl.signal).then((res) => ({
               annotations: res.annotations,
               response: anyPack(GrantManagerServiceRevokeResponseSchema, create(GrantManagerServiceRevokeResponseSchema, { annotations: res.annotations })),
             }));
@@ -236,7 +238,9 @@ export class ServiceDaemon {
       const stopHeartbeats = new AbortController();
       const heartbeats = this.heartbeatLoop(task.id, heartbeatIntervalMs(first.nextHeartbeat), ctl, stopHeartbeats.signal);
       try {
-        await connector.sync(syncOptions(spec, this.opts.skipFullSync), path, ctl.signal);
+        // A connector may take a while to notice the abort (a request in flight): the task reports at once,
+        // and whatever the connector writes late is removed when it settles.
+        await this.untilAborted(connector.sync(syncOptions(spec, this.opts.skipFullSync), path, ctl.signal), ctl.signal, () => rm(path, { force: true }));
         ctl.signal.throwIfAborted();
         await uploadWithRetries(client, { hostId, taskId: task.id, path }, {
           clock,
@@ -278,6 +282,35 @@ export class ServiceDaemon {
       await this.finishError(task, failure);
       return { outcome: ctl.signal.aborted ? "cancelled" : "failed", failure };
     }
+  }
+
+  /** Settles like `work`, or rejects with the abort reason as soon as `signal` aborts (then `work` lingers). */
+  private untilAborted<T>(work: Promise<T>, signal: AbortSignal, cleanup?: () => Promise<unknown>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        const settled: Promise<unknown> = work
+          .then(
+            () => cleanup?.(),
+            () => cleanup?.(),
+          )
+          .catch(() => undefined)
+          .finally(() => this.lingering.delete(settled));
+        this.lingering.add(settled);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      work.then(
+        (v) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(v);
+        },
+        (err: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(err);
+        },
+      );
+    });
   }
 
   private async heartbeatLoop(taskId: string, intervalMs: number, ctl: AbortController, stop: AbortSignal): Promise<void> {
