@@ -134,7 +134,7 @@ test("objects written are read back equal, with byte-identical data blobs", asyn
   for (const row of reader.rawRows("v1_grants")) {
     assert.equal(hex(row.data as Buffer), hex(toBinary(GrantSchema, fromBinary(GrantSchema, row.data as Buffer))));
   }
-  // Grant columns and the expansion side column (§2.4 option a).
+  // Grant columns and the expansion side column (GrantExpandable grants keep it out of data).
   const rows = new Map([...reader.rawRows("v1_grants")].map((r) => [r.external_id as string, r]));
   const exp = rows.get(data.expandable.id)!;
   assert.equal(exp.needs_expansion, 1);

@@ -122,7 +122,7 @@ describe("provisioning under faults", { concurrency: true }, () => {
   it("a write that happened although LangSmith answered 503 is not repeated: the read shows it, and the grant succeeds", async () => {
     // The simulator's faults come before its handlers, so a faulted write never happens. To get "applied, then
     // answered 503", the membership is created the moment the POST arrives (the request log records arrivals),
-    // and the fault then answers 503. A simulator option for this would be cleaner; see the report.
+    // and the fault then answers 503. A simulator option for this would be cleaner.
     for (const c of cases.filter((x) => x.writes.length > 0)) {
       const method = c.writes[0]!.split(" ")[0]!;
       const { sim, a, file: own, roleOf } = await arrange(c, { rate: 1, kinds: ["503"], methods: [method] });

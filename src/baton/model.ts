@@ -1,6 +1,6 @@
 // The Baton object model (c1.connector.v2) and SDK-style builders.
 //
-// Builders follow baton-sdk's ID conventions and defaults (see the c1z spec §4):
+// Builders follow baton-sdk's ID conventions and defaults (pkg/types/resource in github.com/conductorone/baton-sdk):
 //   resource storage key   "<resource_type>:<resource>"
 //   entitlement id         "<resource_type>:<resource>:<slug>"
 //   grant id               "<entitlement id>:<principal_type>:<principal_id>"
@@ -53,6 +53,8 @@ export * from "./gen/c1/config/v1/config_pb.js";
 export { AnySchema, TimestampSchema, timestampDate, timestampFromDate, type Any, type Timestamp } from "@bufbuild/protobuf/wkt";
 export { canonicalize, compareUtf8, sortedJson } from "./deterministic.js";
 export { encodeDeterministic } from "./wire.js";
+export { resourceKey } from "./resource-key.js";
+import { resourceKey } from "./resource-key.js";
 
 /** JSON data for google.protobuf.Struct fields (protobuf-es stores Structs as plain JSON). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
@@ -171,12 +173,14 @@ export function roleTrait(opts: { profile?: Record<string, JsonValue> } = {}): A
   return annotation(RoleTraitSchema, { profile: opts.profile ? sortedJson(opts.profile) : undefined });
 }
 
+/** `<resource key>:<slug>` (the SDK's entitlement id). */
 export function entitlementId(resource: ResourceId, slug: string): string {
-  return `${resource.resourceType}:${resource.resource}:${slug}`;
+  return `${resourceKey(resource)}:${slug}`;
 }
 
+/** `<entitlement id>:<principal key>` (the SDK's grant id). */
 export function grantId(entitlementId: string, principal: ResourceId): string {
-  return `${entitlementId}:${principal.resourceType}:${principal.resource}`;
+  return `${entitlementId}:${resourceKey(principal)}`;
 }
 
 const PURPOSES = {

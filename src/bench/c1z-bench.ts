@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { C1zReader } from "../baton/c1z/reader.js";
+import { workspaceRoleResourceId } from "../connector/ids.js";
 import { C1zWriter } from "../baton/c1z/writer.js";
 import {
   ResourceType_Trait,
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     const wsId = randomUUID();
     const ws = newResource(resourceId("workspace", wsId), `Workspace ${w}`, { annotations: [groupTrait({ profile: { tenant_id: wsId } })] });
     const roles: Resource[] = ROLES.map((r) =>
-      newResource(resourceId("workspace_role", `${wsId}:${r.id}`), `${r.name} (Workspace ${w})`, { parent: ws.id, annotations: [roleTrait({ profile: { role_id: r.id } })] }),
+      newResource(resourceId("workspace_role", workspaceRoleResourceId(wsId, r.id)), `${r.name} (Workspace ${w})`, { parent: ws.id, annotations: [roleTrait({ profile: { role_id: r.id } })] }),
     );
     writer.putResources([ws, ...roles]);
     writer.putEntitlements(roles.map((r) => newEntitlement(r, "assigned", "assignment", { grantableTo: [userType] })));

@@ -16,6 +16,7 @@ const cfg: ConnectorConfig = {
   file: file!,
   provisioning: false,
   grantPrincipalType: "user",
+  sync: { resourceTypeIds: [], skipEntitlementsAndGrants: false, skipGrants: false },
   logLevel: "error",
   logFormat: "json",
 };

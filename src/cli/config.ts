@@ -1,9 +1,13 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { resolve } from "node:path";
+import { targetProblem } from "../baton/c1z/target.js";
 import { parse as parseYaml } from "yaml";
 import { C1Z_V1_MAGIC, C1Z_V3_MAGIC } from "../baton/c1z/format.js";
 import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
 import type { MembershipSourceOption } from "../connector/sync-context.js";
+import type { JsonValue } from "../baton/model.js";
+import { RESOURCE_TYPE_REGISTRY } from "../connector/registry.js";
+import { UnknownResourceTypeError, selectTypes } from "../connector/full-sync.js";
 import { FIELDS, type FieldSpec, camel, envName } from "./fields.js";
 
 /** Bad input: one line that says what is wrong and what to do. */
@@ -34,6 +38,17 @@ export interface ConnectorConfig extends CommonConfig {
   grantPrincipal?: string;
   grantPrincipalType: string;
   revokeGrant?: string;
+  createAccount?: { login?: string; email?: string; profile: Record<string, JsonValue>; resourceType?: string };
+  deleteResource?: { id: string; resourceType: string };
+  rotateCredentials?: { id: string; resourceType: string };
+  /** Sync options (Baton's names): which types, and whether entitlements and grants are read. */
+  sync: SyncSelection;
+}
+
+export interface SyncSelection {
+  resourceTypeIds: string[];
+  skipEntitlementsAndGrants: boolean;
+  skipGrants: boolean;
 }
 
 type Raw = Record<string, unknown>;
@@ -108,38 +123,95 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     grantPrincipal: optionalString(raw.grantPrincipal),
     grantPrincipalType: String(raw.grantPrincipalType ?? "user"),
     revokeGrant: optionalString(raw.revokeGrant),
+    createAccount: createAccountRequest(raw),
+    deleteResource: pairedTarget(raw, "delete-resource", "delete-resource-type"),
+    rotateCredentials: pairedTarget(raw, "rotate-credentials", "rotate-credentials-type"),
+    sync: syncSelection(raw),
   };
   checkProvisioningFlags(cfg);
   return cfg;
 }
 
+/** The one-shot action the flags ask for (Baton's order of precedence), or undefined for a sync. */
+export function oneShotAction(c: ConnectorConfig): "--grant-entitlement" | "--revoke-grant" | "--create-account" | "--delete-resource" | "--rotate-credentials" | undefined {
+  return requestedActions(c)[0];
+}
+
+function requestedActions(c: ConnectorConfig) {
+  const actions: NonNullable<ReturnType<typeof oneShotAction>>[] = [];
+  if (c.grantEntitlement !== undefined) actions.push("--grant-entitlement");
+  if (c.revokeGrant !== undefined) actions.push("--revoke-grant");
+  if (c.createAccount) actions.push("--create-account");
+  if (c.deleteResource) actions.push("--delete-resource");
+  if (c.rotateCredentials) actions.push("--rotate-credentials");
+  return actions;
+}
+
 function checkProvisioningFlags(c: ConnectorConfig): void {
-  if (c.grantEntitlement !== undefined && c.revokeGrant !== undefined) {
-    throw new UsageError("--grant-entitlement and --revoke-grant cannot be used together: run one at a time");
+  const actions = requestedActions(c);
+  if (actions.length > 1) {
+    const named = actions.map((a) => (a === "--create-account" ? "--create-account-*" : a));
+    throw new UsageError(`${named.slice(0, -1).join(", ")} and ${named.at(-1)} cannot be used together: run one at a time`);
   }
   if ((c.grantEntitlement === undefined) !== (c.grantPrincipal === undefined)) {
     throw new UsageError("--grant-entitlement and --grant-principal must be given together");
   }
-  const action = c.grantEntitlement !== undefined ? "--grant-entitlement" : c.revokeGrant !== undefined ? "--revoke-grant" : undefined;
+  const action = actions[0] === "--create-account" ? "--create-account-*" : actions[0];
   if (action && !c.provisioning) {
     throw new UsageError(`${action} changes access in LangSmith: add --provisioning (or BATON_PROVISIONING=true) to allow it`);
   }
+}
+
+/** `--X <id>` and `--X-type <type>` name one resource; either alone is bad input. */
+function pairedTarget(raw: Raw, idFlag: string, typeFlag: string): { id: string; resourceType: string } | undefined {
+  const id = optionalString(raw[camel(idFlag)]);
+  const resourceType = optionalString(raw[camel(typeFlag)]);
+  if (id === undefined && resourceType === undefined) return undefined;
+  if (!id || !resourceType) throw new UsageError(`--${idFlag} and --${typeFlag} must be given together`);
+  return { id, resourceType };
+}
+
+function createAccountRequest(raw: Raw): ConnectorConfig["createAccount"] {
+  const login = optionalString(raw.createAccountLogin);
+  const email = optionalString(raw.createAccountEmail);
+  const profileText = optionalString(raw.createAccountProfile);
+  const resourceType = optionalString(raw.createAccountResourceType);
+  if (login === undefined && email === undefined && profileText === undefined) {
+    if (resourceType !== undefined) throw new UsageError("--create-account-resource-type needs --create-account-login, --create-account-email or --create-account-profile");
+    return undefined;
+  }
+  let profile: Record<string, JsonValue> = {};
+  if (profileText !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(profileText);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new UsageError('--create-account-profile must be a JSON object, e.g. {"email":"ada@example.com"}');
+    }
+    profile = parsed as Record<string, JsonValue>;
+  }
+  return { login, email, profile, resourceType };
 }
 
 /**
  * The target's directory must exist and be writable before any remote call is made. A sync replaces
  * --file, so an existing file that is not a .c1z (a typo in the path) is refused rather than destroyed.
  */
-export function checkOutputFile(file: string): void {
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir)) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist (create it first, or pass another --file)`);
-  if (!statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is not a directory (pass another --file)`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write ${file}: directory ${dir} is not writable (pass --file in a directory you can write to)`);
+export async function checkOutputFile(file: string): Promise<void> {
+  const problem = await targetProblem(resolve(file));
+  if (problem) {
+    const why = {
+      "missing-dir": () => `directory ${problem.dir} does not exist (create it first, or pass another --file)`,
+      "unreadable-dir": () => `${problem.dir} cannot be read (${problem.kind === "unreadable-dir" ? problem.detail : ""}; pass another --file)`,
+      "not-a-dir": () => `${problem.dir} is not a directory (pass another --file)`,
+      "is-directory": () => "it is a directory (pass a file path such as sync.c1z)",
+      unwritable: () => `directory ${problem.dir} is not writable (pass --file in a directory you can write to)`,
+    }[problem.kind]();
+    throw new UsageError(`cannot write ${file}: ${why}`);
   }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory (pass a file path such as sync.c1z)`);
   const head = readHead(file, C1Z_V1_MAGIC.length);
   if (head && head.length > 0 && !head.equals(C1Z_V1_MAGIC) && !head.equals(C1Z_V3_MAGIC)) {
     throw new UsageError(`${file} exists and is not a .c1z; a sync replaces --file, so it was left alone: pass another --file, or remove that file first`);
@@ -208,4 +280,24 @@ export function numberField(raw: Raw, name: string): number {
 
 function optionalString(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
+}
+
+/**
+ * --sync-resource-types, --skip-entitlements-and-grants and --skip-grants. A targeted sync of named
+ * resources (--sync-resources) needs a per-resource lookup that LangSmith's types do not offer, so it is
+ * refused rather than silently widened to a full sync.
+ */
+function syncSelection(raw: Raw): SyncSelection {
+  if (optionalString(raw.syncResources)?.trim()) {
+    throw new UsageError("--sync-resources (a targeted sync) is not supported by this connector: narrow the sync with --sync-resource-types instead");
+  }
+  if (raw.skipGrants === true) throw new UsageError("--skip-grants only applies with --sync-resources, which this connector does not support: use --skip-entitlements-and-grants for a resources-only sync");
+  const resourceTypeIds = (optionalString(raw.syncResourceTypes) ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  try {
+    selectTypes(RESOURCE_TYPE_REGISTRY, resourceTypeIds);
+  } catch (err) {
+    if (err instanceof UnknownResourceTypeError) throw new UsageError(`--sync-resource-types: ${err.message}`);
+    throw err;
+  }
+  return { resourceTypeIds, skipEntitlementsAndGrants: raw.skipEntitlementsAndGrants === true, skipGrants: false };
 }

@@ -1,6 +1,8 @@
 // One table of every flag: commander options, BATON_* env names, .baton.yaml keys and the `config`
 // schema are all derived from it, so they cannot drift apart.
 
+import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "../langsmith/index.js";
+
 export type FieldType = "string" | "bool" | "int";
 
 export interface FieldSpec {
@@ -53,7 +55,7 @@ export const FIELDS: FieldSpec[] = [
     type: "string",
     displayName: "Base URL",
     description: "LangSmith API URL: https://api.smith.langchain.com (US, default), https://eu.api.smith.langchain.com, https://apac.api.smith.langchain.com, https://aws.api.smith.langchain.com, or https://<host> for self-hosted",
-    default: "https://api.smith.langchain.com",
+    default: DEFAULT_BASE_URL,
     connector: true,
   },
   {
@@ -102,7 +104,7 @@ export const FIELDS: FieldSpec[] = [
     type: "int",
     displayName: "HTTP timeout (seconds)",
     description: "Per-request timeout for LangSmith API calls",
-    default: 300,
+    default: DEFAULT_TIMEOUT_MS / 1000,
     min: 1,
     max: 1800,
     ops: true,
@@ -112,6 +114,14 @@ export const FIELDS: FieldSpec[] = [
   { name: "grant-principal", type: "string", displayName: "Grant principal", description: "The id of the resource to grant the entitlement to", hidden: true },
   { name: "grant-principal-type", type: "string", displayName: "Grant principal type", description: "The resource type of the principal to grant the entitlement to", default: "user", hidden: true },
   { name: "revoke-grant", type: "string", displayName: "Revoke grant", description: "The grant to revoke", hidden: true },
+  { name: "create-account-login", type: "string", displayName: "Create account login", description: "The login of the account to create", hidden: true },
+  { name: "create-account-email", type: "string", displayName: "Create account email", description: "The email of the account to create", hidden: true },
+  { name: "create-account-profile", type: "string", displayName: "Create account profile", description: "The profile (a JSON object) of the account to create", hidden: true },
+  { name: "create-account-resource-type", type: "string", displayName: "Create account resource type", description: "The resource type of the account to create", hidden: true },
+  { name: "delete-resource", type: "string", displayName: "Delete resource", description: "The id of the resource to delete", hidden: true },
+  { name: "delete-resource-type", type: "string", displayName: "Delete resource type", description: "The resource type of the resource to delete", hidden: true },
+  { name: "rotate-credentials", type: "string", displayName: "Rotate credentials", description: "The id of the resource whose credentials to rotate", hidden: true },
+  { name: "rotate-credentials-type", type: "string", displayName: "Rotate credentials type", description: "The resource type of the resource whose credentials to rotate", hidden: true },
   // service mode (daemon against ConductorOne) and the sync options its tasks carry
   { name: "client-id", type: "string", displayName: "Client ID", description: "ConductorOne client id; setting it runs the connector as a daemon that takes its tasks from ConductorOne" },
   { name: "client-secret", type: "string", displayName: "Client secret", description: "ConductorOne client secret (secret-token:…)", secret: true },

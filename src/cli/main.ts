@@ -2,7 +2,8 @@ import { Command, CommanderError, Option } from "commander";
 import { C1zCorruptError, C1zNotC1zError, C1zNotSqliteError, C1zTargetError, C1zV3FormatError } from "../baton/c1z/errors.js";
 import { redact } from "../langsmith/index.js";
 import { type CliLogger, createLogger } from "./logger.js";
-import { UsageError, commonConfig, connectorConfig, numberField, resolveRaw } from "./config.js";
+import { UsageError, commonConfig, connectorConfig, numberField, oneShotAction, resolveRaw } from "./config.js";
+import { actionCommand } from "./action-command.js";
 import { describeError } from "./describe-error.js";
 import { FIELDS, camel, envName } from "./fields.js";
 import { provisionCommand } from "./provision-command.js";
@@ -87,7 +88,14 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
       process.exit(process.exitCode ?? 0);
     }
     const json = cfg.logFormat === "json";
-    if (cfg.grantEntitlement !== undefined || cfg.revokeGrant !== undefined) {
+    const action = oneShotAction(cfg);
+    if (action === "--create-account" || action === "--delete-resource" || action === "--rotate-credentials") {
+      const done = await actionCommand(cfg, logger);
+      if (json) process.stdout.write(`${JSON.stringify({ result: done.result, message: done.message, annotations: done.annotations.map((a) => a.typeUrl) })}\n`);
+      else process.stdout.write(`${done.message}\n`);
+      return;
+    }
+    if (action === "--grant-entitlement" || action === "--revoke-grant") {
       const outcome = await provisionCommand(cfg, logger);
       if (json) process.stdout.write(`${JSON.stringify({ result: outcome.kind, message: outcome.message, annotations: outcome.annotations.map((a) => a.typeUrl), grants: outcome.grants.map((g) => g.id) })}\n`);
       else process.stdout.write(`${outcome.message}\n`);

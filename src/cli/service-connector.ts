@@ -9,9 +9,10 @@ import { ConnectorMetadataSchema } from "../baton/gen/c1/connector/v2/connector_
 import { ErrorInfoSchema } from "../baton/gen/google/rpc/status_pb.js";
 import type { Entitlement, Grant, Resource } from "../baton/model.js";
 import type { ServiceConnector, SyncTaskOptions } from "../baton/service/connector.js";
-import { SyncError, runSync } from "../baton/sync/engine.js";
+import { SyncError } from "../baton/sync/engine.js";
+import { UnknownResourceTypeError, runFullSync } from "../connector/full-sync.js";
 import { connectorCapabilities } from "../connector/capabilities.js";
-import { RESOURCE_TYPE_REGISTRY, createSyncPlan, moduleFor } from "../connector/registry.js";
+import { moduleFor } from "../connector/registry.js";
 import { ProvisioningPreconditionError, ProvisioningRefusedError, type ResourceProvisioner } from "../connector/resource-type-module.js";
 import { ConfigurationError } from "../connector/sync-context.js";
 import {
@@ -47,41 +48,44 @@ export class LangSmithServiceConnector implements ServiceConnector {
   }
 
   async validate(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    await this.client.getOrganization().catch((err: unknown) => {
-      throw toStatus(err);
+    await this.client.getOrganization({ signal }).catch((err: unknown) => {
+      throw signal.aborted ? signal.reason : toStatus(err);
     });
   }
 
+  /** Validates, then syncs through the same runner as the one-shot CLI (or writes an empty sync). */
   async sync(options: SyncTaskOptions, outPath: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.validate(signal);
-      const writer = await C1zWriter.create(outPath, { workDir: this.workDir });
-      try {
-        if (!options.emptySync) await this.fullSync(options, writer, signal);
-        signal.throwIfAborted();
-        await writer.finish();
-      } catch (err) {
-        await writer.abort();
-        throw err;
+      if (options.targetedResources.length > 0) {
+        throw new ConnectError("targeted sync is not supported by this connector (its resource types have no per-resource lookup)", Code.Unimplemented);
       }
+      await this.validate(signal);
+      if (options.emptySync) {
+        const writer = await C1zWriter.create(outPath, { workDir: this.workDir });
+        await writer.finish();
+        return;
+      }
+      const keepHeapInBudget = createHeapBudget();
+      const summary = await runFullSync(
+        {
+          client: this.client,
+          file: outPath,
+          logger: this.logger,
+          membershipSource: this.cfg.membershipSource,
+          concurrency: Math.max(this.cfg.maxInFlight, 4),
+          onProgress: () => keepHeapInBudget(),
+          // The task's resource types win over --sync-resource-types, as in the Baton SDK.
+          resourceTypeIds: options.resourceTypeIds.length ? options.resourceTypeIds : this.cfg.sync.resourceTypeIds,
+          skipEntitlementsAndGrants: options.skipEntitlementsAndGrants,
+          skipGrants: options.skipGrants,
+          writer: { workDir: this.workDir },
+        },
+        signal,
+      );
+      this.logger.info("sync finished", { syncId: summary.syncId, bytes: summary.bytes, ...summary.counts, requests: summary.requests, seconds: summary.seconds });
     } catch (err) {
       throw signal.aborted ? signal.reason : toStatus(err);
     }
-  }
-
-  private async fullSync(options: SyncTaskOptions, writer: C1zWriter, signal: AbortSignal): Promise<void> {
-    if (options.targetedResources.length > 0 || options.skipEntitlementsAndGrants || options.skipGrants) {
-      throw new ConnectError("targeted and resources-only syncs are not supported by this build", Code.Unimplemented);
-    }
-    const registry = options.resourceTypeIds.length ? RESOURCE_TYPE_REGISTRY.filter((m) => options.resourceTypeIds.includes(m.resourceType.id)) : RESOURCE_TYPE_REGISTRY;
-    const plan = createSyncPlan(this.client, { membershipSource: this.cfg.membershipSource, logger: this.logger, signal, registry });
-    const keepHeapInBudget = createHeapBudget();
-    await runSync(plan.syncers, writer, {
-      concurrency: Math.max(this.cfg.maxInFlight, 4),
-      onProgress: () => keepHeapInBudget(),
-      onWarning: (msg, fields) => this.logger.warn(msg, fields),
-    });
   }
 
   async grant(entitlement: Entitlement, principal: Resource, signal: AbortSignal) {
@@ -127,6 +131,7 @@ export function toStatus(err: unknown): ConnectError {
 
 function codeOf(err: unknown): Code {
   if (err instanceof ProvisioningPreconditionError) return Code.FailedPrecondition;
+  if (err instanceof UnknownResourceTypeError) return Code.InvalidArgument;
   if (err instanceof AuthenticationError) return Code.Unauthenticated;
   if (err instanceof PermissionError) return Code.PermissionDenied;
   if (err instanceof NotFoundError) return Code.NotFound;

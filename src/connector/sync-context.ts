@@ -1,4 +1,5 @@
 import {
+  API_PATHS,
   type LangSmithClient,
   type Logger,
   MEMBER_PAGE_LIMIT,
@@ -78,7 +79,7 @@ export class SyncContext {
 
   private async loadCatalog(): Promise<Catalog> {
     // include_deleted costs nothing extra and lets the summary say how many deleted workspaces were left out.
-    const [roles, all] = await Promise.all([this.client.listRoles(), this.client.listWorkspaces({ includeDeleted: true })]);
+    const [roles, all] = await Promise.all([this.client.listRoles({ signal: this.signal }), this.client.listWorkspaces({ includeDeleted: true, signal: this.signal })]);
     const workspaces = all.filter((w) => !w.personal && !w.deleted);
     return {
       rolesById: new Map(roles.map((r) => [r.id, r])),
@@ -95,7 +96,7 @@ export class SyncContext {
     if (this.membershipSourceOption === "workspace") return { kind: "workspace", reason: "--membership-source workspace" };
     let page: PlatformPage;
     try {
-      page = await this.client.listPlatformMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: 0, activeOnly: true });
+      page = await this.client.listPlatformMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: 0, activeOnly: true, signal: this.signal });
     } catch (err) {
       // Older self-hosted servers lack the route (404/HTML); narrower keys may be refused it.
       const unsupported = err instanceof NotFoundError || err instanceof UnexpectedResponseError || err instanceof BadRequestError || err instanceof PermissionError;
@@ -120,6 +121,6 @@ export class SyncContext {
 export function unknownRoleError(scope: "organization" | "workspace", roleId: string, lsUserId: string, workspaceId?: string): Error {
   const where = workspaceId ? ` in workspace ${workspaceId}` : "";
   return new Error(
-    `member ${lsUserId}${where} holds ${scope} role ${roleId}, which GET /api/v1/orgs/current/roles did not list as a ${scope} role; refusing to write an incomplete sync (run it again; if it persists, report it)`,
+    `member ${lsUserId}${where} holds ${scope} role ${roleId}, which GET ${API_PATHS.roles} did not list as a ${scope} role; refusing to write an incomplete sync (run it again; if it persists, report it)`,
   );
 }

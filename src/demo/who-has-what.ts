@@ -1,9 +1,10 @@
 import type { C1zReader } from "../baton/c1z/reader.js";
+import { resourceKey } from "../baton/model.js";
 
 /** A small table: user, org role, and each workspace with the role held there. */
 export function whoHasWhat(reader: C1zReader, maxUsers: number): string {
   const names = new Map<string, string>();
-  for (const r of reader.resources()) names.set(`${r.id!.resourceType}:${r.id!.resource}`, r.displayName);
+  for (const r of reader.resources()) names.set(resourceKey(r.id!), r.displayName);
   const rows: string[][] = [["user", "status", "org role", "workspace roles"]];
   let shown = 0;
   for (const user of reader.resources({ resourceTypeId: "user" })) {
@@ -12,7 +13,7 @@ export function whoHasWhat(reader: C1zReader, maxUsers: number): string {
     const workspaceRoles: string[] = [];
     for (const g of reader.grants({ principal: user.id! })) {
       const rid = g.entitlement!.resource!.id!;
-      const name = names.get(`${rid.resourceType}:${rid.resource}`) ?? rid.resource;
+      const name = names.get(resourceKey(rid)) ?? rid.resource;
       if (rid.resourceType === "org_role") orgRole = name;
       if (rid.resourceType === "workspace_role") workspaceRoles.push(name);
     }

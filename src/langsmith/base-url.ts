@@ -1,4 +1,4 @@
-/** LangSmith API hosts by region (§1.1 of the API reference). */
+/** LangSmith Cloud API hosts, one per region (US is the default). */
 export const LANGSMITH_REGIONS = {
   us: "https://api.smith.langchain.com",
   eu: "https://eu.api.smith.langchain.com",

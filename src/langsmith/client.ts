@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
+import { API_PATHS, workspaceMemberPath } from "./paths.js";
 import { HttpExecutor, type HttpOptions, type HttpStats } from "./http.js";
 import { RequestLimiter } from "./limiter.js";
 import type { Logger } from "./log.js";
@@ -39,7 +41,13 @@ export interface LangSmithClientOptions {
   random?: () => number;
 }
 
-export interface PageParams {
+/** Per-call options every method accepts. */
+export interface RequestOptions {
+  /** Cancels the call: its request is aborted and the method rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface PageParams extends RequestOptions {
   limit?: number;
   offset?: number;
 }
@@ -62,9 +70,9 @@ export class LangSmithClient {
   private readonly limiter: RequestLimiter;
 
   constructor(opts: LangSmithClientOptions) {
-    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? "https://api.smith.langchain.com");
+    this.baseUrl = normalizeBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
     this.organizationId = opts.organizationId;
-    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? 8 });
+    this.limiter = new RequestLimiter({ requestsPerSecond: opts.requestsPerSecond ?? Infinity, maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
     const options: HttpOptions = HttpExecutor.defaults({
       apiKey: opts.apiKey,
       organizationId: opts.organizationId,
@@ -87,14 +95,14 @@ export class LangSmithClient {
 
   // ---- organization -------------------------------------------------------------------------
 
-  async getOrganization(): Promise<Organization> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current", schema: s.organizationSchema });
+  async getOrganization(opts: RequestOptions = {}): Promise<Organization> {
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.organization, schema: s.organizationSchema, signal: opts.signal });
     return { id: data.id ?? undefined, displayName: data.display_name ?? undefined, personal: data.is_personal ?? undefined };
   }
 
   /** Both organization- and workspace-scoped roles, built-in and custom (unpaginated). */
-  async listRoles(): Promise<Role[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/roles", schema: z.array(s.roleSchema) });
+  async listRoles(opts: RequestOptions = {}): Promise<Role[]> {
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.roles, schema: z.array(s.roleSchema), signal: opts.signal });
     return data.map((r) => ({
       id: r.id,
       name: r.name,
@@ -107,12 +115,13 @@ export class LangSmithClient {
   }
 
   /** Every workspace the key can see (unpaginated), personal ones included; deleted ones only when asked. */
-  async listWorkspaces(opts: { includeDeleted?: boolean } = {}): Promise<Workspace[]> {
+  async listWorkspaces(opts: { includeDeleted?: boolean } & RequestOptions = {}): Promise<Workspace[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces",
+      path: API_PATHS.workspaces,
       query: { include_deleted: opts.includeDeleted ?? false },
       schema: z.array(s.workspaceSchema),
+      signal: opts.signal,
     });
     return data.map((w) => ({
       id: w.id,
@@ -129,9 +138,10 @@ export class LangSmithClient {
   async listOrgMembersPage(p: PageParams & { lsUserIds?: string[]; emails?: string[] } = {}): Promise<Page<OrgMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/active",
+      path: API_PATHS.orgMembersActive,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds, emails: p.emails },
       schema: z.array(s.orgMemberSchema),
+      signal: p.signal,
     });
     return { items: data.map(toOrgMember), total: totalOf(headers) };
   }
@@ -139,9 +149,10 @@ export class LangSmithClient {
   async listOrgPendingPage(p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/members/pending",
+      path: API_PATHS.orgMembersPending,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
+      signal: p.signal,
     });
     return { items: data.map(toPending), total: totalOf(headers) };
   }
@@ -150,9 +161,10 @@ export class LangSmithClient {
   async listPlatformMembersPage(p: PageParams & { activeOnly?: boolean } = {}): Promise<PlatformPage> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/platform/orgs/current/members",
+      path: API_PATHS.platformMembers,
       query: { ...pageQuery(p), active_is: p.activeOnly ? true : undefined },
       schema: z.array(s.platformMemberSchema),
+      signal: p.signal,
     });
     return {
       items: data.map(toPlatformMember),
@@ -166,10 +178,11 @@ export class LangSmithClient {
   async listWorkspaceMembersPage(workspaceId: string, p: PageParams & { lsUserIds?: string[] } = {}): Promise<Page<WorkspaceMember>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/active",
+      path: API_PATHS.workspaceMembersActive,
       tenantId: workspaceId,
       query: { ...pageQuery(p), ls_user_ids: p.lsUserIds },
       schema: z.array(s.workspaceMemberSchema),
+      signal: p.signal,
     });
     return { items: data.map((m) => toWorkspaceMember(m, workspaceId)), total: totalOf(headers) };
   }
@@ -177,81 +190,86 @@ export class LangSmithClient {
   async listWorkspacePendingPage(workspaceId: string, p: PageParams = {}): Promise<Page<PendingInvite>> {
     const { data, headers } = await this.http.call({
       method: "GET",
-      path: "/api/v1/workspaces/current/members/pending",
+      path: API_PATHS.workspaceMembersPending,
       tenantId: workspaceId,
       query: pageQuery(p),
       schema: z.array(s.pendingSchema),
+      signal: p.signal,
     });
     return { items: data.map(toPending), total: totalOf(headers) };
   }
 
   /** Adds an active org member to a workspace with one workspace role. Returns the new workspace identity. */
-  async addWorkspaceMember(workspaceId: string, input: AddWorkspaceMemberInput): Promise<{ identityId: string; roleId?: string }> {
+  async addWorkspaceMember(workspaceId: string, input: AddWorkspaceMemberInput, opts: RequestOptions = {}): Promise<{ identityId: string; roleId?: string }> {
     const body: Record<string, string> = { role_id: input.roleId };
     if (input.orgIdentityId) body.org_identity_id = input.orgIdentityId;
     else if (input.lsUserId) body.ls_user_id = input.lsUserId;
     else throw new TypeError("addWorkspaceMember needs orgIdentityId or lsUserId");
     const { data } = await this.http.call({
       method: "POST",
-      path: "/api/v1/workspaces/current/members",
+      path: API_PATHS.workspaceMembers,
       tenantId: workspaceId,
       body,
       schema: s.identitySchema,
+      signal: opts.signal,
     });
     return { identityId: data.id, roleId: data.role_id ?? undefined };
   }
 
   /** Replaces a workspace member's single role. `identityId` is the workspace identity id. */
-  async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string): Promise<void> {
+  async setWorkspaceMemberRole(workspaceId: string, identityId: string, roleId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "PATCH",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       body: { role_id: roleId },
       schema: s.anyBody,
+      signal: opts.signal,
     });
   }
 
   /** Removes the member from the workspace (their org membership stays). */
-  async removeWorkspaceMember(workspaceId: string, identityId: string): Promise<void> {
+  async removeWorkspaceMember(workspaceId: string, identityId: string, opts: RequestOptions = {}): Promise<void> {
     await this.http.call({
       method: "DELETE",
-      path: `/api/v1/workspaces/current/members/${encodeURIComponent(identityId)}`,
+      path: workspaceMemberPath(identityId),
       tenantId: workspaceId,
       schema: s.anyBody,
+      signal: opts.signal,
     });
   }
 
   // ---- keys ----------------------------------------------------------------------------------
 
-  async listServiceKeys(): Promise<ApiKeyInfo[]> {
-    const { data } = await this.http.call({ method: "GET", path: "/api/v1/orgs/current/service-keys", schema: z.array(s.apiKeySchema) });
+  async listServiceKeys(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
+    const { data } = await this.http.call({ method: "GET", path: API_PATHS.serviceKeys, schema: z.array(s.apiKeySchema), signal: opts.signal });
     return data.map(toApiKey);
   }
 
   /** The calling identity's own personal access tokens (LangSmith offers no org-wide PAT listing in its spec). */
-  async listPersonalAccessTokens(): Promise<ApiKeyInfo[]> {
+  async listPersonalAccessTokens(opts: RequestOptions = {}): Promise<ApiKeyInfo[]> {
     const { data } = await this.http.call({
       method: "GET",
-      path: "/api/v1/orgs/current/personal-access-tokens",
+      path: API_PATHS.personalAccessTokens,
       schema: z.array(s.apiKeySchema),
+      signal: opts.signal,
     });
     return data.map(toApiKey);
   }
 
   // ---- whole-listing helpers -----------------------------------------------------------------
 
-  iterateOrgMembers(opts: { lsUserIds?: string[] } = {}): AsyncGenerator<OrgMember[]> {
+  iterateOrgMembers(opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<OrgMember[]> {
     return paginate((limit, offset) => this.listOrgMembersPage({ limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/orgs/current/members/active" },
+      where: { method: "GET", path: API_PATHS.orgMembersActive },
     });
   }
 
-  iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } = {}): AsyncGenerator<WorkspaceMember[]> {
+  iterateWorkspaceMembers(workspaceId: string, opts: { lsUserIds?: string[] } & RequestOptions = {}): AsyncGenerator<WorkspaceMember[]> {
     return paginate((limit, offset) => this.listWorkspaceMembersPage(workspaceId, { limit, offset, ...opts }), {
       idOf: (m) => m.identityId,
-      where: { method: "GET", path: "/api/v1/workspaces/current/members/active", tenantId: workspaceId },
+      where: { method: "GET", path: API_PATHS.workspaceMembersActive, tenantId: workspaceId },
     });
   }
 }
@@ -275,7 +293,7 @@ function toOrgMember(m: z.infer<typeof s.orgMemberSchema>): OrgMember {
     email: orNone(m.email),
     fullName: orNone(m.full_name) ?? orNone(m.display_name),
     disabled: m.is_disabled ?? false,
-    // §00: the org role sits in role_id on org rows; org_role_id may be null.
+    // LangSmith puts the org role in role_id on organization member rows; org_role_id is often null there.
     orgRoleId: orNone(m.org_role_id) ?? orNone(m.role_id),
     createdAt: orNone(m.created_at),
   };

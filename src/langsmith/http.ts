@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "./errors.js";
 import { RequestLimiter, sleep } from "./limiter.js";
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { type Logger, silentLogger } from "./log.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay, parseRetryAfter } from "./retry.js";
 import { registerSecret } from "./secrets.js";
@@ -32,6 +33,8 @@ export interface CallSpec<S extends z.ZodType> {
   tenantId?: string;
   body?: unknown;
   schema: S;
+  /** Cancels the call: the request in flight, a wait for the limiter and a back-off all stop at once. */
+  signal?: AbortSignal;
 }
 
 export interface CallResult<T> {
@@ -69,10 +72,10 @@ export class HttpExecutor {
 
   static defaults(partial: Partial<HttpOptions> & Pick<HttpOptions, "apiKey" | "organizationId" | "baseUrl">): HttpOptions {
     return {
-      timeoutMs: 300_000,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
       transport: fetchTransport,
       logger: silentLogger,
-      limiter: new RequestLimiter({ requestsPerSecond: Infinity, maxInFlight: 8 }),
+      limiter: new RequestLimiter({ requestsPerSecond: Infinity, maxInFlight: DEFAULT_MAX_IN_FLIGHT }),
       retry: DEFAULT_RETRY_POLICY,
       userAgent: "baton-langsmith",
       random: Math.random,
@@ -92,6 +95,7 @@ export class HttpExecutor {
     const idempotent = spec.method === "GET";
     const { retry, logger } = this.o;
     for (let attempt = 1; ; attempt++) {
+      spec.signal?.throwIfAborted();
       const started = Date.now();
       let sentAt = started;
       let res: TransportResponse;
@@ -100,13 +104,13 @@ export class HttpExecutor {
         res = await this.o.limiter.run(() => {
           sentAt = Date.now();
           return this.o.transport(this.buildRequest(spec, path));
-        });
+        }, spec.signal);
       } catch (err) {
         if (!(err instanceof TransportFailure)) throw err;
         const details = { ...info, attempts: attempt, cause: err };
         const error = err.timedOut ? new TimeoutError({ ...details, timeoutMs: this.o.timeoutMs }) : new NetworkError(details);
         if (idempotent && attempt < retry.maxAttempts) {
-          await this.backoff(info, attempt, backoffDelay(attempt, retry, this.o.random), err.timedOut ? "timeout" : "network error");
+          await this.backoff(info, attempt, backoffDelay(attempt, retry, this.o.random), err.timedOut ? "timeout" : "network error", spec.signal);
           continue;
         }
         throw error;
@@ -121,17 +125,17 @@ export class HttpExecutor {
       }
       const retriable = res.status === 429 || (idempotent && (res.status >= 500 && res.status !== 501));
       if (retriable && attempt < retry.maxAttempts) {
-        await this.backoff(info, attempt, retryAfterMs ?? backoffDelay(attempt, retry, this.o.random), `status ${res.status}`);
+        await this.backoff(info, attempt, retryAfterMs ?? backoffDelay(attempt, retry, this.o.random), `status ${res.status}`, spec.signal);
         continue;
       }
       throw errorForStatus(res.status, { ...info, detail: errorDetail(res), attempts: attempt, retryAfterMs });
     }
   }
 
-  private async backoff(info: RequestInfo, attempt: number, waitMs: number, reason: string): Promise<void> {
+  private async backoff(info: RequestInfo, attempt: number, waitMs: number, reason: string, signal?: AbortSignal): Promise<void> {
     this.stats_.retries++;
     this.o.logger.warn("retrying LangSmith request", { method: info.method, path: info.path, tenant: info.tenantId, reason, attempt, waitMs });
-    await sleep(waitMs);
+    await sleep(waitMs, signal);
   }
 
   private buildRequest(spec: CallSpec<z.ZodType>, path: string) {
@@ -147,7 +151,7 @@ export class HttpExecutor {
       headers["content-type"] = "application/json";
       body = JSON.stringify(spec.body);
     }
-    return { method: spec.method, url: this.o.baseUrl + path, headers, body, timeoutMs: this.o.timeoutMs };
+    return { method: spec.method, url: this.o.baseUrl + path, headers, body, timeoutMs: this.o.timeoutMs, signal: spec.signal };
   }
 
   private parse<S extends z.ZodType>(spec: CallSpec<S>, res: TransportResponse, info: RequestInfo): z.infer<S> {

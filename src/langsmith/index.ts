@@ -1,5 +1,7 @@
 export * from "./base-url.js";
 export * from "./client.js";
+export { DEFAULT_MAX_IN_FLIGHT as CLIENT_DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
+export { API_PATHS, workspaceMemberPath } from "./paths.js";
 export * from "./errors.js";
 export { RequestLimiter, type LimiterOptions } from "./limiter.js";
 export type { Logger } from "./log.js";

@@ -1,3 +1,5 @@
+import { realClock } from "../common/clock.js";
+
 // One limiter per client: every request, retries included, passes through it, so the whole client
 // slows down after a 429 rather than one call.
 
@@ -47,10 +49,11 @@ export class RequestLimiter {
     this.maxInFlight = Math.floor(opts.maxInFlight);
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    await this.acquireSlot();
+  /** Runs `fn` when a slot and a turn are free; `signal` gives up the wait (and the slot) when it aborts. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquireSlot(signal);
     try {
-      await this.waitForTurn();
+      await this.waitForTurn(signal);
       return await fn();
     } finally {
       this.releaseSlot();
@@ -91,12 +94,25 @@ export class RequestLimiter {
     return { started: this.started, requestsPerSecond: this.rate, maxInFlight: this.maxInFlight, slowdowns: this.slowdowns };
   }
 
-  private async acquireSlot(): Promise<void> {
+  private async acquireSlot(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     if (this.inFlight < this.maxInFlight) {
       this.inFlight++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const take = () => {
+        signal?.removeEventListener("abort", giveUp);
+        resolve();
+      };
+      const giveUp = () => {
+        const i = this.waiting.indexOf(take);
+        if (i >= 0) this.waiting.splice(i, 1); // never handed the slot, so nothing to release
+        reject(signal!.reason);
+      };
+      this.waiting.push(take);
+      signal?.addEventListener("abort", giveUp, { once: true });
+    });
   }
 
   private releaseSlot(): void {
@@ -105,7 +121,7 @@ export class RequestLimiter {
     else this.inFlight--;
   }
 
-  private async waitForTurn(): Promise<void> {
+  private async waitForTurn(signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = Date.now();
       const interval = Number.isFinite(this.rate) ? SPACING_WINDOW_MS / this.rate : 0;
@@ -118,7 +134,7 @@ export class RequestLimiter {
         return;
       }
       // Sleep, then re-check: a 429 elsewhere may have moved the pause or the rate meanwhile.
-      await sleep(startAt - now);
+      await sleep(startAt - now, signal);
     }
   }
 
@@ -128,6 +144,7 @@ export class RequestLimiter {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Waits `ms`; rejects with the signal's reason as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return realClock.sleep(ms, signal);
 }

@@ -6,6 +6,8 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** The caller's cancellation: aborting it aborts the request and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -31,7 +33,8 @@ export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
 
 /** Node's built-in fetch (undici): keep-alive connections, no HTTP cache. */
 export const fetchTransport: Transport = async (req) => {
-  const signal = AbortSignal.timeout(req.timeoutMs);
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
   try {
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: "manual" });
     const body = await res.text();
@@ -41,6 +44,7 @@ export const fetchTransport: Transport = async (req) => {
     });
     return { status: res.status, headers, body };
   } catch (err) {
+    if (req.signal?.aborted) throw req.signal.reason; // cancelled by the caller: not a failure to retry
     const e = err as { name?: string; cause?: { code?: string } };
     const timedOut = e?.name === "TimeoutError" || e?.name === "AbortError";
     throw new TransportFailure(timedOut ? "timed out" : (e?.cause?.code ?? "fetch failed"), timedOut, err);

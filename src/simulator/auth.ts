@@ -1,11 +1,12 @@
 /**
  * Authentication, scoping headers and permissions.
  *
- * Choices (see the report / README of the simulator):
+ * Choices, modelled on what LangSmith answers:
  * - No or unknown X-API-Key → 401 {"detail":"Invalid token"}; `ls__…` → 401 legacy message;
  *   Bearer without X-API-Key → 403 {"detail":"Forbidden"} (UI tokens are not simulated).
  * - X-Organization-Id: absent → org from the key; malformed or naming another org → 403.
- * - Workspace routes: X-Tenant-Id missing with an org-scoped service key → 403 (§00 body);
+ * - Workspace routes: X-Tenant-Id missing with an org-scoped service key → 403 with LangSmith's body
+ *   asking for the header;
  *   PATs / workspace-scoped keys fall back to their default workspace; malformed, unknown
  *   or inaccessible workspace → 403; soft-deleted workspace → 404 {"detail":"Workspace not found"}.
  * - Missing permission → 403 {"detail":"Forbidden: missing permission <perm>"}.

@@ -26,6 +26,16 @@ export type {
   WorkspaceMemberInfo,
 } from "./state.js";
 export type { FailRule } from "./server.js";
+
+/** A request the simulator holds (see Simulator.hold). */
+export interface HeldRequest {
+  /** Resolves with the log entry when the request arrives. */
+  arrived: Promise<RequestLogEntry>;
+  /** Resolves when the client has closed the connection (or the response was sent after release). */
+  closed: Promise<void>;
+  /** Lets the request proceed. */
+  release(): void;
+}
 export { TENANT_REQUIRED_DETAIL, LEGACY_KEY_DETAIL } from "./auth.js";
 
 export interface SimulatorOptions {
@@ -72,6 +82,8 @@ export interface Simulator {
   setFaults(f: SimulatorOptions["faults"] | undefined): void;
   setFailAlways(f: SimulatorOptions["failAlways"]): void;
   setRateLimit(r: SimulatorOptions["rateLimit"] | undefined): void;
+  /** Holds the next request matching `rule` until released or until the client goes away. */
+  hold(rule: { method?: string; path: string | RegExp }): HeldRequest;
   close(): Promise<void>;
 }
 
@@ -108,6 +120,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     failAlways: [...(opts.failAlways ?? [])],
     rateLimiter: opts.rateLimit ? new RateLimiter(opts.rateLimit) : null,
     log,
+    holds: [],
   };
   const server = new SimServer(config);
   const host = opts.host ?? "127.0.0.1";
@@ -135,6 +148,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setRateLimit: (r) => {
       if (r) checkOptions({ rateLimit: r });
       config.rateLimiter = r ? new RateLimiter(r) : null;
+    },
+    hold: (rule) => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let arrive!: (e: RequestLogEntry) => void;
+      const arrived = new Promise<RequestLogEntry>((resolve) => (arrive = resolve));
+      let closedResolve!: (p: Promise<void>) => void;
+      const closed = new Promise<Promise<void>>((resolve) => (closedResolve = resolve)).then((p) => p);
+      config.holds.push({
+        ...rule,
+        released,
+        onArrived: (entry, clientClosed) => {
+          closedResolve(clientClosed);
+          arrive(entry);
+        },
+      });
+      return { arrived, closed, release };
     },
     close: () => server.close(),
   };

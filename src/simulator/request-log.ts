@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   status: number;
   /** Injected failure: "429" | "500" | "502" | "503" | "drop" | "slow" | "rate-limit" | "fail-always". */
   fault?: string;
+  /** The client closed the connection before a response was sent (a cancelled request). */
+  clientClosed?: boolean;
   /** Matched route ("GET /api/v1/workspaces"), "(html)" for SPA paths, "(unmatched)" otherwise. */
   route?: string;
 }

@@ -18,7 +18,17 @@ export interface FailRule {
   body?: unknown;
 }
 
+/** Holds the first request that matches until released or until the client goes away (tests of cancellation). */
+export interface HoldRule {
+  method?: string;
+  path: string | RegExp;
+  /** Called when the request arrives; the handler then waits for `released` or the client closing. */
+  onArrived(entry: RequestLogEntry, clientClosed: Promise<void>): void;
+  released: Promise<void>;
+}
+
 export interface ServerConfig {
+  holds: HoldRule[];
   keys: Map<string, KeyEntry>;
   settings: RouteSettings;
   latencyMs: number;
@@ -144,6 +154,23 @@ export class SimServer {
       res.end(text);
     };
     const sendError = (family: RouteFamily, err: ApiError): void => send(err.status, errorBody(family, err), family, err.headers);
+
+    const holdIndex = cfg.holds.findIndex((h) => (!h.method || h.method.toUpperCase() === method) && (typeof h.path === "string" ? h.path === path : h.path.test(path)));
+    if (holdIndex >= 0) {
+      const [hold] = cfg.holds.splice(holdIndex, 1);
+      const clientClosed = new Promise<void>((resolve) =>
+        res.once("close", () => {
+          if (!res.writableFinished) {
+            entry.clientClosed = true;
+            entry.endedAt = Date.now();
+          }
+          resolve();
+        }),
+      );
+      hold!.onArrived(entry, clientClosed);
+      await Promise.race([hold!.released, clientClosed]);
+      if (entry.clientClosed || this.closed) return;
+    }
 
     if (cfg.latencyMs > 0) await this.sleep(cfg.latencyMs);
     if (this.closed) return;

@@ -1,7 +1,7 @@
 // Reads v1 .c1z files (current and older v1 schemas): the zstd payload is streamed to a
 // private temporary file, which is opened with SQLite and queried like `baton` does.
 //
-// Reads are scoped to one sync (§2.6): the latest finished sync of any type; failing
+// Reads are scoped to one sync, as `baton` picks it: the latest finished sync of any type; failing
 // that, the newest unfinished sync started in the last 7 days; failing that, no scope.
 // Listings page through rows by rowid (like the SDK), so no SQLite cursor stays open
 // between yields and other reads may run while iterating.
@@ -16,6 +16,7 @@ import { GrantExpandableSchema } from "../gen/c1/connector/v2/annotations_pb.js"
 import { EntitlementSchema, type Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import { GrantSchema, type Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import { ResourceSchema, ResourceTypeSchema, type Resource, type ResourceId, type ResourceType } from "../gen/c1/connector/v2/resource_pb.js";
+import { resourceKey } from "../resource-key.js";
 import { trackWorkDir, untrackWorkDir, workDirPrefix } from "./cleanup.js";
 import { C1zClosedError, C1zCorruptError, C1zError, C1zNotC1zError, C1zNotSqliteError } from "./errors.js";
 import { checkMagic, MAX_DECODED_BYTES, SQLITE_HEADER, ZSTD_WINDOW_LOG_MAX } from "./format.js";
@@ -109,7 +110,7 @@ export class C1zReader {
     return rows.map(toSyncRun);
   }
 
-  /** §2.6: ended_at not null, newest ended_at first (ties: greatest sync_id). */
+  /** Finished syncs (ended_at set), newest ended_at first, ties broken by the greatest sync_id (the SDK's order). */
   latestFinishedSync(): SyncRun | undefined {
     this.assertOpen();
     const row = this.db.prepare("select * from v1_sync_runs where ended_at is not null order by ended_at desc, sync_id desc limit 1").get();
@@ -157,7 +158,7 @@ export class C1zReader {
   }
 
   getResource(id: ResourceId): Resource | undefined {
-    return this.getOne("v1_resources", ResourceSchema, `${id.resourceType}:${id.resource}`);
+    return this.getOne("v1_resources", ResourceSchema, resourceKey(id));
   }
 
   getEntitlement(id: string): Entitlement | undefined {

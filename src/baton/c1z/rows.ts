@@ -7,6 +7,7 @@ import { GrantExpandableSchema } from "../gen/c1/connector/v2/annotations_pb.js"
 import { EntitlementSchema, type Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import { GrantSchema, type Grant } from "../gen/c1/connector/v2/grant_pb.js";
 import { ResourceSchema, ResourceTypeSchema, type Resource, type ResourceType } from "../gen/c1/connector/v2/resource_pb.js";
+import { resourceKey } from "../resource-key.js";
 import { encodeDeterministic } from "../wire.js";
 import { C1zInvalidRecordError } from "./errors.js";
 import type { IdHashSet } from "./id-set.js";
@@ -74,7 +75,7 @@ export function prepareInserts(db: Database.Database, syncId: string, file: stri
         if (!id?.resourceType || !id.resource) throw invalid(`resource "${r.displayName}"`, "its id (resource type and resource) is not set");
         const parent = r.parentResourceId;
         const hasParent = !!parent && (parent.resourceType !== "" || parent.resource !== "");
-        res.run(id.resourceType, `${id.resourceType}:${id.resource}`, hasParent ? parent.resourceType : null, hasParent ? parent.resource : null, encode(ResourceSchema, r), syncId, at);
+        res.run(id.resourceType, resourceKey(id), hasParent ? parent.resourceType : null, hasParent ? parent.resource : null, encode(ResourceSchema, r), syncId, at);
       }
     }),
     entitlements: db.transaction((rows: Entitlement[], at: string) => {
@@ -98,8 +99,9 @@ function encode<Desc extends DescMessage>(schema: Desc, msg: MessageShape<Desc>)
 }
 
 /**
- * Spec §2.4 option (a), as the SDK's current writer: a GrantExpandable annotation with at
- * least one non-blank entitlement id moves out of `data` into the `expansion` column.
+ * As the Baton SDK's current writer stores grants: a GrantExpandable annotation with at least one
+ * non-blank entitlement id moves out of `data` into the `expansion` column (readers that expand grants
+ * find them there); other grants keep all their annotations in `data` and leave `expansion` NULL.
  */
 function encodeGrant(g: Grant): { data: Buffer; expansion: Buffer | null } {
   const anns = g.annotations;

@@ -11,7 +11,8 @@ export function formatSdkTimestamp(d: Date): string {
   return ms === 0 ? base : `${base}.${pad(ms, 3).replace(/0+$/, "")}`;
 }
 
-// The layouts the SDK's SQLite driver accepts for datetime columns (§2.3).
+// The layouts the Baton SDK's SQLite driver (Go) accepts for datetime columns: date, optional time with
+// "T" or space, optional fraction, optional Z or ±hh:mm offset.
 const LAYOUT = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(?:Z|([+-])(\d{2}):(\d{2}))?$/;
 
 /** Parses SDK timestamp text (zone-less = UTC); undefined when it matches no accepted layout. */

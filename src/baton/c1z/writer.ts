@@ -6,8 +6,8 @@
 // durable journal (journal in memory for batch rollback, synchronous off, exclusive lock).
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import { constants as fsConstants } from "node:fs";
-import { mkdtemp, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { mkdtemp, open, rm, stat, type FileHandle } from "node:fs/promises";
+import { AtomicFile } from "../atomic-file.js";
 import os from "node:os";
 import path from "node:path";
 import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
@@ -20,6 +20,7 @@ import { newKsuid } from "./ksuid.js";
 import { IdHashSet } from "./id-set.js";
 import { prepareInserts, type RowInserters } from "./rows.js";
 import { INDEXES, TABLE_DDL } from "./schema.js";
+import { targetProblem } from "./target.js";
 import { formatSdkTimestamp } from "./timestamps.js";
 import { compressFile } from "./zstd.js";
 
@@ -39,7 +40,14 @@ export interface C1zWriterOptions {
   compressionLevel?: number;
   /** zstd worker threads for finish() (default: available cores, at most 4; 0 = none). */
   compressionWorkers?: number;
+  /**
+   * The sync run's type: "full" (default), "resources_only" (no entitlements or grants were read) or
+   * "partial" (only some of them were), so a reader never mistakes a narrowed sync for a complete one.
+   */
+  syncType?: C1zSyncType;
 }
+
+export type C1zSyncType = "full" | "partial" | "resources_only";
 
 export interface C1zFinishResult {
   path: string;
@@ -61,6 +69,7 @@ export class C1zWriter {
   private state: State = "open";
   private abortRequested = false;
   private finishing: Promise<C1zFinishResult> | undefined;
+  private aborting: Promise<void> | undefined;
   /** Grant ids written so far (hashes), and the ids written more than once. */
   private readonly grantIds = new IdHashSet();
   private readonly repeatedGrants = new Set<string>();
@@ -73,12 +82,13 @@ export class C1zWriter {
     private readonly db: Database.Database,
     private readonly now: () => Date,
     private readonly compression: { level: number; workers: number },
+    syncType: C1zSyncType,
   ) {
     this.targetPath = targetPath;
     const started = now();
     this.syncId = newKsuid(started);
-    db.prepare("insert into v1_sync_runs (sync_id, started_at, sync_token, sync_type, parent_sync_id, grants_backfilled) values (?, ?, ?, 'full', '', 1)")
-      .run(this.syncId, formatSdkTimestamp(started), SYNC_TOKEN);
+    db.prepare("insert into v1_sync_runs (sync_id, started_at, sync_token, sync_type, parent_sync_id, grants_backfilled) values (?, ?, ?, ?, '', 1)")
+      .run(this.syncId, formatSdkTimestamp(started), SYNC_TOKEN, syncType);
     this.insert = prepareInserts(db, this.syncId, targetPath, this.grantIds, this.repeatedGrants);
   }
 
@@ -109,7 +119,7 @@ export class C1zWriter {
       for (const ddl of TABLE_DDL) db.exec(ddl);
       for (const ix of INDEXES) if (!ix.deferred) db.exec(ix.sql);
       const workers = opts.compressionWorkers ?? Math.min(4, os.availableParallelism());
-      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers });
+      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers }, opts.syncType ?? "full");
     } catch (err) {
       await removeWorkDir(workDir);
       throw err;
@@ -156,8 +166,16 @@ export class C1zWriter {
     return this.finishing;
   }
 
-  /** Discards everything: removes working and temporary files; the target is untouched. Idempotent. */
-  async abort(): Promise<void> {
+  /**
+   * Discards everything: removes working and temporary files; the target is untouched. Idempotent: every
+   * call resolves once the files are gone, however many were made while the first was still removing them.
+   */
+  abort(): Promise<void> {
+    this.aborting ??= this.doAbort();
+    return this.aborting;
+  }
+
+  private async doAbort(): Promise<void> {
     if (this.state === "finishing") {
       this.abortRequested = true;
       await this.finishing?.catch(() => undefined);
@@ -176,55 +194,67 @@ export class C1zWriter {
 
   private async doFinish(): Promise<C1zFinishResult> {
     const target = this.targetPath;
-    const dir = path.dirname(target);
-    let tmp: string | undefined;
-    let input: FileHandle | undefined;
-    let output: FileHandle | undefined;
     try {
       const t0 = performance.now();
-      this.removeReplacedGrants();
-      // Bulk index builds sort fastest with a small page cache and SQLite's sorter threads
-      // (1M grants: ~3 s instead of ~6 s with the 64 MiB cache used for inserting).
-      this.db.pragma("cache_size = -2048");
-      this.db.pragma(`threads = ${Math.min(2, os.availableParallelism())}`);
-      for (const ix of INDEXES) if (ix.deferred) this.db.exec(ix.sql);
+      const counts = this.finalizeDatabase();
       const t1 = performance.now();
-      this.db.prepare("update v1_sync_runs set ended_at = ? where sync_id = ?").run(formatSdkTimestamp(this.now()), this.syncId);
-      const counts = this.exactCounts();
-      this.finalCounts = counts;
-      this.db.close(); // journal is in memory: the file is now a complete, self-contained DB
-      const dbPath = path.join(this.workDir, "sync.db");
-      const size = (await stat(dbPath)).size;
-      tmp = path.join(dir, tempOutputName(path.basename(target), randomBytes(6).toString("hex")));
-      output = await open(tmp, "wx");
-      trackWorkDir(tmp);
-      await output.write(C1Z_V1_MAGIC, 0, C1Z_V1_MAGIC.length, 0);
-      input = await open(dbPath, "r");
-      const compressed = await compressFile(input, size, output, C1Z_V1_MAGIC.length, this.compression);
-      await input.close();
-      input = undefined;
-      await output.sync();
-      await output.close();
-      output = undefined;
-      if (this.abortRequested) throw new C1zClosedError(target, `writing ${target} was aborted; the previous file (if any) was left as it was`);
-      await rename(tmp, target);
-      untrackWorkDir(tmp);
-      tmp = undefined;
-      await fsyncDir(dir);
+      const bytes = await this.publish();
       await removeWorkDir(this.workDir);
-      sweepAbandoned(dir, abandonedTempOutputs(path.basename(target)));
+      sweepAbandoned(path.dirname(target), abandonedTempOutputs(path.basename(target)));
       this.state = "finished";
       const timings = { indexes: Math.round(t1 - t0), compress: Math.round(performance.now() - t1) };
-      return { path: target, bytes: C1Z_V1_MAGIC.length + compressed, syncId: this.syncId, counts, timings };
+      return { path: target, bytes, syncId: this.syncId, counts, timings };
     } catch (err) {
       this.state = "failed";
-      await input?.close().catch(() => undefined);
-      await output?.close().catch(() => undefined);
-      if (tmp) await removeWorkDir(tmp);
       if (this.db.open) this.db.close();
       await removeWorkDir(this.workDir);
       if (err instanceof C1zError) throw err;
       throw new C1zError(target, `could not write ${target}: ${(err as Error).message}; the previous file (if any) was left as it was`, { cause: err });
+    }
+  }
+
+  /**
+   * Ends the sync in the database: drops replaced grants, builds the deferred indexes, records the end
+   * time and counts the rows, then closes it — the file is then a complete, self-contained SQLite database.
+   */
+  private finalizeDatabase(): C1zCounts {
+    this.removeReplacedGrants();
+    // Bulk index builds sort fastest with a small page cache and SQLite's sorter threads
+    // (measured with 1M grants: ~3 s, against ~6 s with a 64 MiB cache).
+    this.db.pragma("cache_size = -2048");
+    this.db.pragma(`threads = ${Math.min(2, os.availableParallelism())}`);
+    for (const ix of INDEXES) if (ix.deferred) this.db.exec(ix.sql);
+    this.db.prepare("update v1_sync_runs set ended_at = ? where sync_id = ?").run(formatSdkTimestamp(this.now()), this.syncId);
+    const counts = this.exactCounts();
+    this.finalCounts = counts;
+    this.db.close(); // journal is in memory: nothing else to flush
+    return counts;
+  }
+
+  /** Compresses the finished database into "C1ZF\0" + one zstd frame and publishes it atomically. Returns its size. */
+  private async publish(): Promise<number> {
+    const target = this.targetPath;
+    const dbPath = path.join(this.workDir, "sync.db");
+    const size = (await stat(dbPath)).size;
+    const tmp = path.join(path.dirname(target), tempOutputName(path.basename(target), randomBytes(6).toString("hex")));
+    const file = await AtomicFile.create(target, tmp);
+    trackWorkDir(tmp);
+    let input: FileHandle | undefined;
+    try {
+      await file.handle.write(C1Z_V1_MAGIC, 0, C1Z_V1_MAGIC.length, 0);
+      input = await open(dbPath, "r");
+      const compressed = await compressFile(input, size, file.handle, C1Z_V1_MAGIC.length, this.compression);
+      await input.close();
+      input = undefined;
+      if (this.abortRequested) throw new C1zClosedError(target, `writing ${target} was aborted; the previous file (if any) was left as it was`);
+      await file.publish();
+      return C1Z_V1_MAGIC.length + compressed;
+    } catch (err) {
+      await input?.close().catch(() => undefined);
+      await file.discard();
+      throw err;
+    } finally {
+      untrackWorkDir(tmp);
     }
   }
 
@@ -251,39 +281,24 @@ export class C1zWriter {
 }
 
 async function checkTarget(target: string): Promise<void> {
-  const dir = path.dirname(target);
+  const problem = await targetProblem(target);
+  if (!problem) return;
   const fail = (why: string, cause?: unknown) => new C1zTargetError(target, `cannot write ${target}: ${why}`, { cause });
-  const dirStat = await stat(dir).catch((err: NodeJS.ErrnoException) => {
-    throw fail(err.code === "ENOENT" ? `directory ${dir} does not exist (create it first)` : `${dir}: ${err.message}`, err);
-  });
-  if (!dirStat.isDirectory()) throw fail(`${dir} is not a directory`);
-  const targetStat = await stat(target).catch(() => undefined);
-  if (targetStat?.isDirectory()) throw fail("it is a directory; pass a file path such as sync.c1z");
-  // A real create+remove: access(W_OK) says yes to root even on read-only mounts. Named like a temp
-  // output (with our pid), so a run killed right here leaves nothing the next run would not sweep.
-  const probe = path.join(dir, tempOutputName(path.basename(target), randomBytes(6).toString("hex")));
-  try {
-    const fh = await open(probe, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
-    await fh.close();
-    await rm(probe, { force: true });
-  } catch (err) {
-    throw fail(`directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, err);
+  switch (problem.kind) {
+    case "missing-dir":
+      throw fail(`directory ${problem.dir} does not exist (create it first)`, problem.cause);
+    case "unreadable-dir":
+      throw fail(`${problem.dir}: ${problem.detail}`, problem.cause);
+    case "not-a-dir":
+      throw fail(`${problem.dir} is not a directory`);
+    case "is-directory":
+      throw fail("it is a directory; pass a file path such as sync.c1z");
+    case "unwritable":
+      throw fail(`directory ${problem.dir} is not writable (${problem.detail})`, problem.cause);
   }
 }
 
 async function removeWorkDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   untrackWorkDir(dir);
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, "r");
-    await fh.sync();
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename itself already happened.
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
 }

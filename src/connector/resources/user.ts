@@ -1,6 +1,6 @@
 import { type Grant, type Resource, ResourceType_Trait, SkipEntitlementsAndGrantsSchema, annotation, newResourceType } from "../../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
-import { MEMBER_PAGE_LIMIT, type OrgMember, type PlatformMember } from "../../langsmith/index.js";
+import { API_PATHS, MEMBER_PAGE_LIMIT, type OrgMember, type PlatformMember } from "../../langsmith/index.js";
 import { orgRoleGrant, userResource, workspaceMemberGrant, workspaceRoleGrant } from "../builders.js";
 import { USER } from "../ids.js";
 import { nextOffsetTokens, parseOffsetToken } from "../offset-pages.js";
@@ -12,8 +12,6 @@ export const userType = newResourceType(USER, "User", [ResourceType_Trait.USER],
   annotations: [annotation(SkipEntitlementsAndGrantsSchema)],
 });
 
-const ORG_MEMBERS_PATH = "/api/v1/orgs/current/members/active";
-const PLATFORM_MEMBERS_PATH = "/api/v1/platform/orgs/current/members";
 
 /**
  * Users are the organization's active members. The page that lists them also carries each member's org
@@ -30,15 +28,15 @@ export class UserSyncer implements ResourceSyncer {
     if (source.kind === "platform") {
       const page =
         (token.offset === 0 ? this.ctx.takeFirstPlatformPage(source) : undefined) ??
-        (await this.ctx.client.listPlatformMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, activeOnly: true }));
-      const fresh = this.ctx.guard<PlatformMember>("platform-members", { path: PLATFORM_MEMBERS_PATH }).accept(page.items, token.offset);
+        (await this.ctx.client.listPlatformMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, activeOnly: true, signal: this.ctx.signal }));
+      const fresh = this.ctx.guard<PlatformMember>("platform-members", { path: API_PATHS.platformMembers }).accept(page.items, token.offset);
       const catalog = await this.ctx.catalog();
       const members = fresh.filter((m) => !m.pending && m.lsUserId);
       const grants = members.flatMap((m) => [...orgRoleGrants(catalog, m.lsUserId!, m.orgRoleId), ...platformWorkspaceGrants(catalog, m)]);
       return { items: members.map(platformUser), grants, ...nextOffsetTokens(token, page.items.length, page.total) };
     }
-    const page = await this.ctx.client.listOrgMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset });
-    const fresh = this.ctx.guard<OrgMember>("org-members", { path: ORG_MEMBERS_PATH }).accept(page.items, token.offset);
+    const page = await this.ctx.client.listOrgMembersPage({ limit: MEMBER_PAGE_LIMIT, offset: token.offset, signal: this.ctx.signal });
+    const fresh = this.ctx.guard<OrgMember>("org-members", { path: API_PATHS.orgMembersActive }).accept(page.items, token.offset);
     const catalog = await this.ctx.catalog();
     const grants = fresh.flatMap((m) => orgRoleGrants(catalog, m.lsUserId, m.orgRoleId));
     return { items: fresh.map(orgUser), grants, ...nextOffsetTokens(token, page.items.length, page.total) };

@@ -61,7 +61,7 @@ class WorkspaceRoleProvisioning {
   /** `conflict`: set on the one re-decision after LangSmith answered 409 to adding the member. */
   async grant(entitlement: Entitlement, principal: Resource, conflict?: ConflictError): Promise<ProvisioningOutcome> {
     const t = targetOf(entitlement, principal);
-    const [member, roles] = await Promise.all([this.orgMember(t.lsUserId), this.client.listRoles()]);
+    const [member, roles] = await Promise.all([this.orgMember(t.lsUserId), this.client.listRoles({ signal: this.signal })]);
     if (!member) {
       throw new ProvisioningPreconditionError(
         `${t.principalName} (${t.lsUserId}) is not an active member of the LangSmith organization (removed, or the invite was never accepted); nothing was changed — invite them to the organization in LangSmith first, then run a sync`,
@@ -78,7 +78,7 @@ class WorkspaceRoleProvisioning {
     }
     if (current) {
       const previous = current.roleId ? workspaceRoleGrant(t.workspaceId, current.roleId, t.lsUserId) : undefined;
-      await this.verifiedWrite(t, "change the member's workspace role", () => this.client.setWorkspaceMemberRole(t.workspaceId, current.identityId, t.roleId), (m) => m?.roleId === t.roleId);
+      await this.verifiedWrite(t, "change the member's workspace role", () => this.client.setWorkspaceMemberRole(t.workspaceId, current.identityId, t.roleId, { signal: this.signal }), (m) => m?.roleId === t.roleId);
       return {
         kind: previous ? "replaced" : "granted",
         message: `${t.principalName} now holds ${t.entitlementName}${previous ? ` (replacing ${previous.entitlement?.id})` : ""}`,
@@ -96,7 +96,7 @@ class WorkspaceRoleProvisioning {
       await this.verifiedWrite(
         t,
         "add the member to the workspace",
-        () => this.client.addWorkspaceMember(t.workspaceId, { orgIdentityId: member.identityId, roleId: t.roleId }),
+        () => this.client.addWorkspaceMember(t.workspaceId, { orgIdentityId: member.identityId, roleId: t.roleId }, { signal: this.signal }),
         (m) => m?.roleId === t.roleId,
       );
     } catch (err) {
@@ -122,7 +122,7 @@ class WorkspaceRoleProvisioning {
     }
     if (!current) return alreadyRevoked(t, "they are not a member of the workspace");
     if (current.roleId !== t.roleId) return alreadyRevoked(t, "they hold a different role there, which is left as it is");
-    await this.verifiedWrite(t, "remove the member from the workspace", () => this.client.removeWorkspaceMember(t.workspaceId, current!.identityId), (m) => m === undefined);
+    await this.verifiedWrite(t, "remove the member from the workspace", () => this.client.removeWorkspaceMember(t.workspaceId, current!.identityId, { signal: this.signal }), (m) => m === undefined);
     return { kind: "revoked", message: `${t.principalName} no longer holds ${t.entitlementName} (removed from the workspace)`, annotations: [], grants: [] };
   }
 
@@ -147,7 +147,7 @@ class WorkspaceRoleProvisioning {
   }
 
   private async orgMember(lsUserId: string) {
-    for await (const page of this.client.iterateOrgMembers({ lsUserIds: [lsUserId] })) {
+    for await (const page of this.client.iterateOrgMembers({ lsUserIds: [lsUserId], signal: this.signal })) {
       const found = page.find((m) => m.lsUserId === lsUserId);
       if (found) return found;
     }
@@ -155,7 +155,7 @@ class WorkspaceRoleProvisioning {
   }
 
   private async workspaceMembership(t: Target): Promise<WorkspaceMember | undefined> {
-    for await (const page of this.client.iterateWorkspaceMembers(t.workspaceId, { lsUserIds: [t.lsUserId] })) {
+    for await (const page of this.client.iterateWorkspaceMembers(t.workspaceId, { lsUserIds: [t.lsUserId], signal: this.signal })) {
       const found = page.find((m) => m.lsUserId === t.lsUserId);
       if (found) return found;
     }

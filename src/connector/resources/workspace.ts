@@ -1,6 +1,6 @@
 import { type Entitlement, type Grant, type Resource, ResourceType_Trait, newResourceType } from "../../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
-import { MEMBER_PAGE_LIMIT, type WorkspaceMember } from "../../langsmith/index.js";
+import { API_PATHS, MEMBER_PAGE_LIMIT, type WorkspaceMember } from "../../langsmith/index.js";
 import { workspaceMemberEntitlement, workspaceResource } from "../builders.js";
 import { ASSIGNED, MEMBER, WORKSPACE, WORKSPACE_ROLE } from "../ids.js";
 import { nextOffsetTokens, parseOffsetToken } from "../offset-pages.js";
@@ -12,7 +12,6 @@ export const workspaceType = newResourceType(WORKSPACE, "Workspace", [ResourceTy
   description: "A LangSmith workspace (personal and deleted workspaces are left out).",
 });
 
-const WORKSPACE_MEMBERS_PATH = "/api/v1/workspaces/current/members/active";
 
 export class WorkspaceSyncer implements ResourceSyncer {
   readonly resourceType = workspaceType;
@@ -38,9 +37,9 @@ export class WorkspaceSyncer implements ResourceSyncer {
     if (source.kind === "platform") return { items: [] };
     const workspaceId = resource.id!.resource;
     const token = parseOffsetToken(pageToken);
-    const page = await this.ctx.client.listWorkspaceMembersPage(workspaceId, { limit: MEMBER_PAGE_LIMIT, offset: token.offset });
+    const page = await this.ctx.client.listWorkspaceMembersPage(workspaceId, { limit: MEMBER_PAGE_LIMIT, offset: token.offset, signal: this.ctx.signal });
     const fresh = this.ctx
-      .guard<WorkspaceMember>(`workspace-members:${workspaceId}`, { path: WORKSPACE_MEMBERS_PATH, tenantId: workspaceId })
+      .guard<WorkspaceMember>(`workspace-members:${workspaceId}`, { path: API_PATHS.workspaceMembersActive, tenantId: workspaceId })
       .accept(page.items, token.offset);
     const catalog = await this.ctx.catalog();
     const items = fresh.flatMap((m) => membershipGrants(catalog, workspaceId, m.lsUserId, m.roleId));
