@@ -3,7 +3,8 @@
 // on an event the fake records, never on elapsed time.
 import assert from "node:assert/strict";
 import { readdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { type Socket, connect, createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Any, anyUnpack } from "@bufbuild/protobuf/wkt";
@@ -331,4 +332,105 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same options one-shot", { timeout: 600_000 }, () => {
+  let sim: Simulator;
+  let fake: FakeConductorOne;
+  let creds: { clientId: string; clientSecret: string };
+  const work = tmpDir();
+  const syncRunOf = async (data: Buffer, name: string) => {
+    const file = join(work, name);
+    writeFileSync(file, data);
+    const reader = await C1zReader.open(file);
+    try {
+      return { run: reader.latestFinishedSync()!, content: await readC1z(file) };
+    } finally {
+      reader.close();
+    }
+  };
+  before(async () => {
+    sim = await startSimulator({ users: 20, workspaces: 3, seed: 9 });
+    fake = await FakeConductorOne.start();
+    creds = fake.newCredentials();
+  });
+  after(async () => {
+    await fake?.close();
+    await sim?.close();
+  });
+
+  it("honours a task's resource types and skip_entitlements_and_grants, through an HTTP CONNECT proxy", async () => {
+    const connects: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on("connect", (req, socket: Socket, head: Buffer) => {
+      connects.push(req.url ?? "");
+      const [host, port] = (req.url ?? "").split(":");
+      const upstream = connect(Number(port), host === "localhost" ? "127.0.0.1" : host!, () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const typed = fake.enqueue({ taskType: { case: "syncFull", value: { syncResourceTypeIds: ["user", "org_role"] } } });
+      const resourcesOnly = fake.enqueue({ taskType: { case: "syncFull", value: { skipEntitlementsAndGrants: true } } });
+      const targeted = fake.enqueue({ taskType: { case: "syncFull", value: { targetedSyncResources: [{ id: { resourceType: "user", resource: "x" } }] } } });
+      const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { env: { HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, NO_PROXY: "127.0.0.1" } });
+      for (const id of [typed, resourcesOnly, targeted]) await fake.waitFor(() => fake.finishOf(id), "finish");
+      assert.equal((await d.stop()).code, 0, d.stderr);
+      assert.ok(connects.length >= 2 && connects.every((c) => c === `localhost:${fake.port}`), `token and gRPC tunnelled: ${connects.join(", ")}`);
+
+      const t = await syncRunOf(fake.uploadsOf(typed)[0]!.data, "typed.c1z");
+      assert.deepEqual(t.content.resourceTypes, ["org_role", "user"]);
+      assert.equal(t.run.syncType, "full");
+      const r = await syncRunOf(fake.uploadsOf(resourcesOnly)[0]!.data, "resources-only.c1z");
+      assert.equal(r.run.syncType, "resources_only");
+      assert.equal(r.content.entitlements.size + r.content.grants.size, 0);
+      assert.equal(r.content.resources.size, expectedContentSize(sim));
+      const f = failureOf(fake.finishOf(targeted));
+      assert.equal(f.code, Code.Unimplemented);
+      assert.equal(fake.uploadsOf(targeted).length, 0);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  it("--skip-full-sync answers a sync task with an uploaded empty full sync", async () => {
+    const id = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+    const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args: ["--skip-full-sync"] });
+    assert.equal((await fake.waitFor(() => fake.finishOf(id), "finish")).request.finalState.case, "success");
+    assert.equal((await d.stop()).code, 0);
+    const e = await syncRunOf(fake.uploadsOf(id)[0]!.data, "empty.c1z");
+    assert.equal(e.run.syncType, "full");
+    assert.equal(e.content.resources.size + e.content.grants.size, 0);
+  });
+
+  it("one-shot: --sync-resource-types and --skip-entitlements-and-grants shape the file; unknown types and --sync-resources are exit 2", async () => {
+    const env = { BATON_API_KEY: sim.keys.admin, BATON_ORGANIZATION_ID: sim.orgId };
+    const file = join(work, "one-shot.c1z");
+    const ok = await runCli(["--base-url", sim.url, "--file", file, "--sync-resource-types", "workspace", "--skip-entitlements-and-grants"], { env });
+    assert.equal(ok.code, 0, ok.stderr);
+    const reader = await C1zReader.open(file);
+    assert.equal(reader.latestFinishedSync()!.syncType, "resources_only");
+    reader.close();
+    const content = await readC1z(file);
+    assert.deepEqual(content.resourceTypes, ["workspace"]);
+    assert.equal(content.grants.size, 0);
+    for (const args of [["--sync-resource-types", "user,team"], ["--sync-resources", "user:x"], ["--skip-grants"]]) {
+      const r = await runCli(["--base-url", sim.url, "--file", join(work, "x.c1z"), ...args], { env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+  });
+});
+
+function expectedContentSize(sim: Simulator): number {
+  const t = sim.truth();
+  const orgRoles = t.roles.filter((r) => r.accessScope === "organization").length;
+  const wsRoles = t.roles.filter((r) => r.accessScope === "workspace").length;
+  return t.users.length + orgRoles + t.workspaces.length * (1 + wsRoles);
 }

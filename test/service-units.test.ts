@@ -67,7 +67,7 @@ describe("token cache (against the fake ConductorOne's verifying token endpoint)
   after(async () => fake?.close());
 
   const fakeClock = (start: number) => {
-    const clock = { t: start, now: () => clock.t, sleep: async () => {} } satisfies Clock & { t: number };
+    const clock: Clock & { t: number } = { t: start, now: () => clock.t, sleep: async () => {} };
     return clock;
   };
   const source = (clock: Clock) => {
