@@ -12,7 +12,15 @@ const sim = await startSimulator({ users: 5000, workspaces: 100, seed: 7 });
 const fake = await FakeConductorOne.start();
 const creds = fake.newCredentials();
 const temp = tmpDir("service-bench-");
-const daemon = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args: ["--c1z-temp-dir", temp, "--task-concurrency", "1", "--log-level", "warn"] });
+const daemon = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args: ["--c1z-temp-dir", temp, "--task-concurrency", "1", "--log-level", "warn"], killAfterMs: 3_600_000 });
+
+daemon.exited.then(({ code, signal }) => {
+  if (!stopping) {
+    process.stderr.write(`the daemon exited (${code ?? signal}) during the benchmark:\n${daemon.stderr.slice(-4000)}\n`);
+    process.exit(1);
+  }
+});
+let stopping = false;
 
 const rssMiB = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${daemon.child.pid}/status`, "utf8"));
@@ -33,6 +41,7 @@ for (let i = 0; i < TASKS; i++) {
   rss.push(rssMiB());
   process.stdout.write(`task ${String(i + 1).padStart(2)}: ${seconds.at(-1)!.toFixed(2)} s, daemon RSS ${rss.at(-1)} MiB\n`);
 }
+stopping = true;
 await daemon.stop();
 const left = readdirSync(temp);
 const fifth = rss[Math.min(4, rss.length - 1)]!;
