@@ -264,7 +264,19 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
     }
   });
 
-  for (const how of ["heartbeat cancelled=true mid-sync", "SIGTERM during a sync"] as const) {
+  it("retries a Hello answered UNAVAILABLE; exits 7 when Hello is PERMISSION_DENIED", async () => {
+    fake.script.helloFaults.push(Code.Unavailable, Code.Unavailable);
+    const d = start();
+    await fake.waitFor(() => d.logs().some((l) => l.msg === "connected to ConductorOne") || undefined, "connected");
+    assert.equal(d.logs().filter((l) => l.msg === "hello to ConductorOne failed; retrying").length, 2);
+    assert.equal((await d.stop()).code, 0);
+    fake.script.helloFaults.push(Code.PermissionDenied);
+    const denied = start();
+    assert.equal((await denied.exited).code, 7, denied.stderr);
+    assert.match(denied.stderr, /startup Hello failed: PermissionDenied/);
+  });
+
+  for (const how of ["heartbeat cancelled=true mid-sync", "heartbeats failing 9 times in a row", "SIGTERM during a sync"] as const) {
     it(`${how}: the sync stops, nothing is uploaded, FinishTask says CANCELLED (retryable), no file is left`, async () => {
       // Every LangSmith answer takes a minute, so the sync is certainly still running when the cancel comes.
       const slow = await startSimulator({ users: 20, workspaces: 3, seed: 9, latencyMs: 60_000 });
@@ -273,10 +285,10 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
         const sync = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
         const d = start(["--c1z-temp-dir", temp], {}, slow);
         if (how.startsWith("heartbeat")) {
-          // The first heartbeat is answered normally (nothing scripted), the next one cancels.
+          // The first heartbeat is answered normally (nothing scripted), then the next ones cancel or fail.
           fake.script.heartbeats.set(sync, []);
           await fake.waitFor(() => fake.heartbeats.some((h) => h.taskId === sync), "first heartbeat");
-          fake.script.heartbeats.set(sync, ["cancel"]);
+          fake.script.heartbeats.set(sync, how.includes("cancelled") ? ["cancel"] : Array<Code>(9).fill(Code.Unavailable));
         } else {
           // Running: LangSmith has received the sync's first request.
           await until(() => slow.requests.length > 0);
@@ -286,6 +298,7 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
         assert.equal(f.code, Code.Canceled);
         assert.equal(f.nonRetryable, false);
         assert.equal(fake.uploadStarts.filter((u) => u.taskId === sync).length, 0, "no upload");
+        if (how.includes("9 times")) assert.equal(fake.heartbeats.filter((h) => h.taskId === sync).length, 10, "the first, then nine failures");
         const exit = how.startsWith("heartbeat") ? await d.stop() : await d.exited;
         assert.equal(exit.code, 0, d.stderr);
         assert.deepEqual(readdirSync(temp), []);
