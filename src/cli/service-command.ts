@@ -53,6 +53,7 @@ export function serviceConfig(raw: Record<string, unknown>, env: NodeJS.ProcessE
   const clientId = String(raw.clientId ?? "").trim();
   const clientSecret = String(raw.clientSecret ?? "").trim();
   registerSecret(clientSecret);
+  registerSecret(clientSecret.split(":").pop()); // the key part alone (a base64url JWK)
   if (clientSecret === "") throw new UsageError("client-secret is required in service mode: pass --client-secret or set BATON_CLIENT_SECRET");
   const tempDir = resolve(String(raw.c1zTempDir ?? "") || env.BATON_TMPDIR || tmpdir());
   if (!existsSync(tempDir) || !statSync(tempDir).isDirectory()) throw new UsageError(`--c1z-temp-dir ${tempDir} is not an existing directory: create it or pass another`);
