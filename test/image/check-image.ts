@@ -33,9 +33,13 @@ for (const d of ["dist/demo", "dist/bench", "dist/simulator"]) rmSync(join(build
 step("runtime stage");
 for (const f of ["package.json", "node_modules", "dist", "bin"]) cpSync(join(build, f), join(app, f), { recursive: true });
 const devDeps = Object.keys((JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies);
-const present = devDeps.filter((d) => existsSync(join(app, "node_modules", d)));
+// A dev dependency may also be a production dependency's own dependency (zstd-napi depends on @types/node):
+// only those no production package needs must be gone.
+const needed = new Set(run("npm", ["ls", "--omit=dev", "--all", "--parseable"], build).split("\n").map((p) => p.replace(`${build}/node_modules/`, "")));
+const present = devDeps.filter((d) => existsSync(join(app, "node_modules", d)) && !needed.has(d));
 if (present.length) throw new Error(`dev dependencies in the runtime tree: ${present.join(", ")}`);
-process.stdout.write(`no dev dependencies (${devDeps.length} checked); runtime node_modules: ${run("du", ["-sh", "node_modules"], app).trim()}\n`);
+for (const tool of ["typescript", "tsx", "@bufbuild/protoc-gen-es"]) if (existsSync(join(app, "node_modules", tool))) throw new Error(`${tool} is in the runtime tree`);
+process.stdout.write(`no dev-only dependencies (${devDeps.length} checked; typescript, tsx and protoc-gen-es absent); runtime node_modules: ${run("du", ["-sh", "node_modules"], app).trim()}\n`);
 
 // --- use it, from somewhere else, as the image's ENTRYPOINT would ---
 step("run");
