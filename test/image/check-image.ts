@@ -2,7 +2,8 @@
 // runtime is needed), then the resulting runtime directory is used as the image would be: --version,
 // capabilities, and a sync of the LangSmith simulator. Fails unless the runtime tree holds production
 // dependencies only and works without the repository around it.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -53,7 +54,11 @@ process.stdout.write("capabilities: same as baton_capabilities.json\n");
 const sim = await startSimulator({ users: 40, workspaces: 5, seed: 5 });
 try {
   const file = join(elsewhere, "sync.c1z");
-  run(process.execPath, [cli, "--base-url", sim.url, "--file", file, "--log-format", "json"], elsewhere, { ...env, BATON_API_KEY: sim.keys.admin, BATON_ORGANIZATION_ID: sim.orgId });
+  // Asynchronously: the simulator answers from this process's event loop.
+  await promisify(execFile)(process.execPath, [cli, "--base-url", sim.url, "--file", file, "--log-format", "json"], {
+    cwd: elsewhere,
+    env: { ...env, BATON_API_KEY: sim.keys.admin, BATON_ORGANIZATION_ID: sim.orgId },
+  });
   assertMatchesTruth(await readC1z(file), sim);
   process.stdout.write("sync of the simulator: matches its ground truth\n");
 } finally {
