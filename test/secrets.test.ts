@@ -15,6 +15,8 @@ import type { CliResult } from "./support/cli.js";
 import { tmpDir } from "./support/cli.js";
 import { closedPort, inParallel, run, simEnv } from "./support/robustness.js";
 import { call } from "./support/sim-http.js";
+import { startDaemon } from "./support/daemon.js";
+import { FakeConductorOne } from "./support/fake-c1.js";
 
 const ORG = { users: 12, workspaces: 3, seed: 71 };
 /** Well-formed, recognisable, unknown to LangSmith (401). */
@@ -323,4 +325,48 @@ describe("errors thrown by the client carry no key, however they are printed", (
     // The echoed bodies did reach the errors, redacted.
     assert.match((errors.find(([n]) => n === "500")![1] as LangSmithError).message, /bad key \[REDACTED\] \(\[REDACTED\]\)/);
   });
+});
+
+describe("service mode keeps the client secret, access tokens and the LangSmith key out of every output", { timeout: 300_000 }, () => {
+  let sim: Simulator;
+  let fake: FakeConductorOne;
+  before(async () => {
+    sim = await startSimulator(ORG);
+    fake = await FakeConductorOne.start();
+    // Tokens expire within the 10 s reuse margin: every call fetches a new one, so many tokens are in play.
+    fake.script.tokenLifetimeSeconds = 11;
+  });
+  after(async () => {
+    await fake?.close();
+    await sim?.close();
+  });
+
+  for (const format of ["json", "console"]) {
+    it(`at --log-level debug with ${format} logs: syncs, a refused grant, an unsupported task, a failed token fetch, SIGTERM`, async () => {
+      const creds = fake.newCredentials();
+      const jwk = JSON.parse(Buffer.from(creds.clientSecret.split(":")[3]!, "base64url").toString("utf8")) as { d: string };
+      const sync = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+      const grant = fake.enqueue({ taskType: { case: "grant", value: {} } });
+      const other = fake.enqueue({ taskType: { case: "eventFeed", value: {} } });
+      const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args: ["--log-level", "debug", "--log-format", format] });
+      for (const id of [sync, grant, other]) await fake.waitFor(() => fake.finishOf(id), "finish");
+      fake.script.tokenFaults.push({ status: 500, body: JSON.stringify({ error: "scripted", echo: creds.clientSecret }) });
+      const polls = fake.getTaskCalls;
+      await fake.waitFor(() => fake.tokenRequests.some((t) => t.reason === undefined && !t.ok) || undefined, "failed token fetch");
+      await fake.waitFor(() => fake.getTaskCalls > polls || undefined, "recovery");
+      assert.equal((await d.stop()).code, 0, d.stderr);
+      const tokens = [...new Set(fake.rpcs.map((r) => r.token).filter(Boolean))];
+      assert.ok(tokens.length > 1, "several access tokens were issued");
+      const upload = Buffer.concat(fake.uploadsOf(sync).map((u) => u.data));
+      const finishes = fake.finishes.map((f) => JSON.stringify(f.request.status ?? {})).join("\n");
+      for (const [name, text] of [
+        ["output", d.stdout + d.stderr],
+        ["FinishTask statuses", finishes],
+        ["upload", upload],
+      ] as const) {
+        for (const secret of [creds.clientSecret, creds.clientSecret.split(":")[3]!, jwk.d, ...tokens]) assert.ok(!text.includes(secret), `${name} holds a ConductorOne secret`);
+        assert.deepEqual(leaksOf(text, sim.keys.admin), [], `${name} holds the LangSmith key`);
+      }
+    });
+  }
 });

@@ -19,6 +19,7 @@ const cfg: ConnectorConfig = {
   orgRoleProvisioning: false,
   keyExpiringWithinDays: 30,
   keyUnusedForDays: 90,
+  sync: { resourceTypeIds: [], skipEntitlementsAndGrants: false, skipGrants: false },
   logLevel: "error",
   logFormat: "json",
 };

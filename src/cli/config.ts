@@ -6,6 +6,8 @@ import { C1Z_V1_MAGIC, C1Z_V3_MAGIC } from "../baton/c1z/format.js";
 import { BaseUrlError, classifyApiKey, normalizeBaseUrl } from "../langsmith/index.js";
 import type { MembershipSourceOption } from "../connector/sync-context.js";
 import type { JsonValue } from "../baton/model.js";
+import { RESOURCE_TYPE_REGISTRY } from "../connector/registry.js";
+import { UnknownResourceTypeError, selectTypes } from "../connector/full-sync.js";
 import { FIELDS, type FieldSpec, camel, envName } from "./fields.js";
 
 /** Bad input: one line that says what is wrong and what to do. */
@@ -47,6 +49,14 @@ export interface ConnectorConfig extends CommonConfig {
   createAccount?: { login?: string; email?: string; profile: Record<string, JsonValue>; resourceType?: string };
   deleteResource?: { id: string; resourceType: string };
   rotateCredentials?: { id: string; resourceType: string };
+  /** Sync options (Baton's names): which types, and whether entitlements and grants are read. */
+  sync: SyncSelection;
+}
+
+export interface SyncSelection {
+  resourceTypeIds: string[];
+  skipEntitlementsAndGrants: boolean;
+  skipGrants: boolean;
 }
 
 type Raw = Record<string, unknown>;
@@ -129,6 +139,7 @@ export function connectorConfig(raw: Raw, common: CommonConfig): ConnectorConfig
     createAccount: createAccountRequest(raw),
     deleteResource: pairedTarget(raw, "delete-resource", "delete-resource-type"),
     rotateCredentials: pairedTarget(raw, "rotate-credentials", "rotate-credentials-type"),
+    sync: syncSelection(raw),
   };
   checkProvisioningFlags(cfg);
   return cfg;
@@ -279,7 +290,7 @@ function choice(raw: Raw, name: string): string {
   return value;
 }
 
-function numberField(raw: Raw, name: string): number {
+export function numberField(raw: Raw, name: string): number {
   const f = spec(name);
   const rawValue = raw[camel(name)];
   const n = typeof rawValue === "number" ? rawValue : Number(String(rawValue).trim());
@@ -290,4 +301,24 @@ function numberField(raw: Raw, name: string): number {
 
 function optionalString(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
+}
+
+/**
+ * --sync-resource-types, --skip-entitlements-and-grants and --skip-grants. A targeted sync of named
+ * resources (--sync-resources) needs a per-resource lookup that LangSmith's types do not offer, so it is
+ * refused rather than silently widened to a full sync.
+ */
+function syncSelection(raw: Raw): SyncSelection {
+  if (optionalString(raw.syncResources)?.trim()) {
+    throw new UsageError("--sync-resources (a targeted sync) is not supported by this connector: narrow the sync with --sync-resource-types instead");
+  }
+  if (raw.skipGrants === true) throw new UsageError("--skip-grants only applies with --sync-resources, which this connector does not support: use --skip-entitlements-and-grants for a resources-only sync");
+  const resourceTypeIds = (optionalString(raw.syncResourceTypes) ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  try {
+    selectTypes(RESOURCE_TYPE_REGISTRY, resourceTypeIds);
+  } catch (err) {
+    if (err instanceof UnknownResourceTypeError) throw new UsageError(`--sync-resource-types: ${err.message}`);
+    throw err;
+  }
+  return { resourceTypeIds, skipEntitlementsAndGrants: raw.skipEntitlementsAndGrants === true, skipGrants: false };
 }

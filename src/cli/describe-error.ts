@@ -15,6 +15,7 @@ export function isBadLifecycleRequest(err: unknown): err is Error {
 
 /** The one line a user sees for a failure: what went wrong and what to do. Always redacted. */
 export function describeError(err: unknown): string {
+  if (err instanceof Error && err.name === "ServiceStartError") return redact(err.message);
   if (err instanceof SyncError) {
     return `sync failed while ${err.step}: ${describeError(err.cause)} (no file was written; an existing --file was left as it was)`;
   }

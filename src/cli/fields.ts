@@ -165,6 +165,19 @@ export const FIELDS: FieldSpec[] = [
     displayName: "Rotation public key",
     description: "The public JWK (Ed25519, EC or RSA) the new credential of --rotate-credentials is encrypted to: the JSON inline or the path of a file holding it",
   },
+  // service mode (daemon against ConductorOne) and the sync options its tasks carry
+  { name: "client-id", type: "string", displayName: "Client ID", description: "ConductorOne client id; setting it runs the connector as a daemon that takes its tasks from ConductorOne" },
+  { name: "client-secret", type: "string", displayName: "Client secret", description: "ConductorOne client secret (secret-token:…)", secret: true },
+  { name: "task-concurrency", type: "int", displayName: "Task concurrency", description: "Service mode: how many ConductorOne tasks run at once", default: 3, min: 1, max: 100 },
+  { name: "skip-full-sync", type: "bool", displayName: "Skip full sync", description: "Service mode: answer sync tasks with an empty sync instead of reading LangSmith", default: false },
+  { name: "c1z-temp-dir", type: "string", displayName: "c1z temp dir", description: "Service mode: existing directory for sync files awaiting upload (default: BATON_TMPDIR, else the OS temp dir)", hidden: true },
+  { name: "health-check", type: "bool", displayName: "Health check", description: "Service mode: serve /live, /ready and /health over HTTP", default: false, ops: true },
+  { name: "health-check-port", type: "int", displayName: "Health check port", description: "Port of the health check server", default: 8081, min: 1, max: 65535, ops: true },
+  { name: "health-check-bind-address", type: "string", displayName: "Health check bind address", description: "Address the health check server listens on", default: "127.0.0.1", hidden: true, ops: true },
+  { name: "sync-resource-types", type: "string", displayName: "Sync resource types", description: "Comma-separated resource type ids to sync (default: all)" },
+  { name: "sync-resources", type: "string", displayName: "Sync resources", description: "Comma-separated resources to sync (a targeted sync), each <resource type>:<resource id> as in the .c1z" },
+  { name: "skip-entitlements-and-grants", type: "bool", displayName: "Skip entitlements and grants", description: "Sync resources only", default: false },
+  { name: "skip-grants", type: "bool", displayName: "Skip grants", description: "With --sync-resources: sync the resources and their entitlements but not their grants", default: false, hidden: true },
 ];
 
 export function envName(field: string): string {

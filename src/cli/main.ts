@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { C1zCorruptError, C1zNotC1zError, C1zNotSqliteError, C1zTargetError, C1zV3FormatError } from "../baton/c1z/errors.js";
 import { redact } from "../langsmith/index.js";
 import { type CliLogger, createLogger } from "./logger.js";
-import { UsageError, commonConfig, connectorConfig, oneShotAction, resolveRaw } from "./config.js";
+import { UsageError, commonConfig, connectorConfig, numberField, oneShotAction, resolveRaw } from "./config.js";
 import { actionCommand } from "./action-command.js";
 import { describeError, isBadLifecycleRequest } from "./describe-error.js";
 import { FIELDS, camel, envName } from "./fields.js";
@@ -10,6 +10,8 @@ import { provisionCommand } from "./provision-command.js";
 import { capabilitiesJson, configSchemaJson, metadataJson } from "./schema-output.js";
 import { registryFor } from "../connector/registry.js";
 import { diffCommand, reportCommand } from "./review-commands.js";
+import { ServiceStartError, serviceCommand, serviceConfig } from "./service-command.js";
+import { HEALTH_ENDPOINTS, type HealthEndpoint, queryHealth } from "../baton/service/health.js";
 import { formatSyncSummary, syncCommand } from "./sync-command.js";
 import { VERSION } from "./version.js";
 
@@ -54,6 +56,16 @@ function buildProgram(): Command {
     .action((_opts: unknown, cmd: Command) => {
       const on = orgRoleProvisioningSetting(cmd.optsWithGlobals().orgRoleProvisioning === true);
       process.stdout.write(metadataJson(registryFor({ orgRoleProvisioning: on })));
+    });
+  program
+    .command("health-check")
+    .description("query the health server of a running service-mode connector; exits 0 when it answers 200")
+    .addOption(new Option("--endpoint <name>", "which endpoint to query").choices([...HEALTH_ENDPOINTS]).default("health"))
+    .option("--timeout <seconds>", "how long to wait for an answer", "5")
+    .option("--health-check-port <port>", "port of the health server ($BATON_HEALTH_CHECK_PORT)")
+    .option("--health-check-bind-address <address>", "address of the health server ($BATON_HEALTH_CHECK_BIND_ADDRESS)")
+    .action(async (opts: { endpoint: HealthEndpoint; timeout: string; healthCheckPort?: string; healthCheckBindAddress?: string }) => {
+      await healthCheckCommand(opts);
     });
   program
     .command("config")
@@ -110,9 +122,16 @@ async function runRoot(flags: Record<string, unknown>): Promise<void> {
   let logger: CliLogger = createLogger("info", process.stdout.isTTY ? "console" : "json");
   try {
     const raw = resolveRaw(pick(flags));
-    const common = commonConfig(raw, !!process.stdout.isTTY);
+    const serviceMode = typeof raw.clientId === "string" && raw.clientId.trim() !== "";
+    // A daemon's logs go to a log collector: JSON lines unless console is asked for explicitly.
+    const common = commonConfig(raw, !!process.stdout.isTTY && !serviceMode);
     logger = createLogger(common.logLevel, common.logFormat);
     const cfg = connectorConfig(raw, common);
+    if (serviceMode) {
+      await serviceCommand(cfg, serviceConfig(raw), logger);
+      // Stopped: a connector request that could not be cancelled must not keep the process alive.
+      process.exit(process.exitCode ?? 0);
+    }
     const json = cfg.logFormat === "json";
     const action = oneShotAction(cfg);
     if (action === "--create-account" || action === "--delete-resource" || action === "--rotate-credentials") {
@@ -147,7 +166,7 @@ function fail(err: unknown, logger: CliLogger): void {
     process.stderr.write(`baton-langsmith: ${redact(message)}\n`);
     if (logger.level === "debug" && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
   }
-  process.exitCode = err instanceof UsageError || isUnusableFile(err) || isBadLifecycleRequest(err) ? 2 : 1;
+  process.exitCode = err instanceof ServiceStartError ? err.exitCode : err instanceof UsageError || isUnusableFile(err) || isBadLifecycleRequest(err) ? 2 : 1;
 }
 
 /** --file names something this tool cannot use (unwritable target, not a v1 .c1z, damaged copy): bad input, like a UsageError. */
@@ -170,5 +189,29 @@ function orgRoleProvisioningSetting(flag: boolean | undefined): boolean {
     return resolveRaw(flag ? { orgRoleProvisioning: true } : {}).orgRoleProvisioning === true;
   } catch {
     return !!flag;
+  }
+}
+
+/** `health-check`: GET the running daemon's endpoint; exit 0 on 200, 1 otherwise (a container HEALTHCHECK). */
+async function healthCheckCommand(opts: { endpoint: HealthEndpoint; timeout: string; healthCheckPort?: string; healthCheckBindAddress?: string }): Promise<void> {
+  try {
+    const raw = resolveRaw({
+      ...(opts.healthCheckPort !== undefined ? { healthCheckPort: opts.healthCheckPort } : {}),
+      ...(opts.healthCheckBindAddress !== undefined ? { healthCheckBindAddress: opts.healthCheckBindAddress } : {}),
+    });
+    const port = numberField(raw, "health-check-port");
+    const timeout = Number(opts.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds (got "${opts.timeout}")`);
+    const res = await queryHealth({ host: String(raw.healthCheckBindAddress), port, endpoint: opts.endpoint, timeoutMs: timeout * 1000 });
+    process.stdout.write(`${res.body}\n`);
+    process.exitCode = res.status === 200 ? 0 : 1;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`baton-langsmith: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`baton-langsmith: health check failed: ${redact((err as Error).message)}\n`);
+    process.exitCode = 1;
   }
 }

@@ -41,6 +41,7 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
         registry: registryFor(cfg),
         secretReview: { now: cfg.now, expiringWithinDays: cfg.keyExpiringWithinDays, unusedForDays: cfg.keyUnusedForDays },
         concurrency: Math.max(cfg.maxInFlight, 4),
+        ...cfg.sync,
         onProgress: (p) => {
           keepHeapInBudget();
           progress?.update(p);

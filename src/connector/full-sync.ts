@@ -20,6 +20,12 @@ export interface FullSyncOptions {
   concurrency: number;
   onProgress?: (p: SyncProgress) => void;
   registry?: ResourceTypeRegistry;
+  /** Sync only these resource types (ids); empty or absent = every type. Unknown ids are refused. */
+  resourceTypeIds?: string[];
+  /** Resources only (the file's sync run is "resources_only"). */
+  skipEntitlementsAndGrants?: boolean;
+  /** Resources and entitlements, no grants (the file's sync run is "partial": it is not the whole picture). */
+  skipGrants?: boolean;
   writer?: C1zWriterOptions;
   clock?: Clock;
   /** When API-key findings are computed, and their thresholds. */
@@ -57,15 +63,19 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
   const started = clock.now();
   const before = client.stats();
   signal.throwIfAborted();
-  const writer = await C1zWriter.create(options.file, options.writer);
+  const registry = selectTypes(options.registry ?? RESOURCE_TYPE_REGISTRY, options.resourceTypeIds);
+  const syncType = options.skipEntitlementsAndGrants ? "resources_only" : options.skipGrants ? "partial" : "full";
+  const writer = await C1zWriter.create(options.file, { ...options.writer, syncType });
   // Aborting the writer while it finishes keeps the target as it was; before that, the failing calls do it.
   const onAbort = () => void writer.abort();
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     signal.throwIfAborted();
-    const plan = createSyncPlan(client, { membershipSource: options.membershipSource, logger, signal, registry: options.registry ?? RESOURCE_TYPE_REGISTRY, secretReview: options.secretReview });
+    const plan = createSyncPlan(client, { membershipSource: options.membershipSource, logger, signal, registry, secretReview: options.secretReview });
     const counts = await runSync(plan.syncers, writer, {
       concurrency: options.concurrency,
+      skipEntitlementsAndGrants: options.skipEntitlementsAndGrants,
+      skipGrants: options.skipGrants,
       onProgress: options.onProgress,
       onWarning: (msg, fields) => logger.warn(msg, fields),
     });
@@ -97,4 +107,18 @@ export async function runFullSync(options: FullSyncOptions, signal: AbortSignal)
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** A resource type id the connector does not have. */
+export class UnknownResourceTypeError extends Error {
+  override name = "UnknownResourceTypeError";
+}
+
+/** The registry narrowed to `ids` (all of it when none are given). */
+export function selectTypes(registry: ResourceTypeRegistry, ids: string[] | undefined): ResourceTypeRegistry {
+  if (!ids || ids.length === 0) return registry;
+  const known = new Set(registry.map((m) => m.resourceType.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) throw new UnknownResourceTypeError(`unknown resource type ${unknown.join(", ")}: this connector syncs ${[...known].sort().join(", ")}`);
+  return registry.filter((m) => ids.includes(m.resourceType.id));
 }

@@ -46,7 +46,14 @@ export interface C1zWriterOptions {
    * file holds everyone's effective grants. False leaves that to the reader (ConductorOne expands on ingestion).
    */
   expandGrants?: boolean;
+  /**
+   * The sync run's type: "full" (default), "resources_only" (no entitlements or grants were read) or
+   * "partial" (only some of them were), so a reader never mistakes a narrowed sync for a complete one.
+   */
+  syncType?: C1zSyncType;
 }
+
+export type C1zSyncType = "full" | "partial" | "resources_only";
 
 export interface C1zFinishResult {
   path: string;
@@ -84,12 +91,13 @@ export class C1zWriter {
     private readonly now: () => Date,
     private readonly compression: { level: number; workers: number },
     private readonly expand: boolean,
+    syncType: C1zSyncType,
   ) {
     this.targetPath = targetPath;
     const started = now();
     this.syncId = newKsuid(started);
-    db.prepare("insert into v1_sync_runs (sync_id, started_at, sync_token, sync_type, parent_sync_id, grants_backfilled) values (?, ?, ?, 'full', '', 1)")
-      .run(this.syncId, formatSdkTimestamp(started), SYNC_TOKEN);
+    db.prepare("insert into v1_sync_runs (sync_id, started_at, sync_token, sync_type, parent_sync_id, grants_backfilled) values (?, ?, ?, ?, '', 1)")
+      .run(this.syncId, formatSdkTimestamp(started), SYNC_TOKEN, syncType);
     this.insert = prepareInserts(db, this.syncId, targetPath, this.grantIds, this.repeatedGrants);
   }
 
@@ -120,7 +128,7 @@ export class C1zWriter {
       for (const ddl of TABLE_DDL) db.exec(ddl);
       for (const ix of INDEXES) if (!ix.deferred) db.exec(ix.sql);
       const workers = opts.compressionWorkers ?? Math.min(4, os.availableParallelism());
-      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers }, opts.expandGrants ?? true);
+      return new C1zWriter(target, workDir, db, opts.now ?? (() => new Date()), { level: opts.compressionLevel ?? 1, workers }, opts.expandGrants ?? true, opts.syncType ?? "full");
     } catch (err) {
       await removeWorkDir(workDir);
       throw err;

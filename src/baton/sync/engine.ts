@@ -107,10 +107,10 @@ class SyncEngine {
       if (childSyncer) this.listResources(childSyncer, r.id, "");
     }
     const typeAnn = s.resourceType.annotations;
-    const skipAll = hasAnnotation(typeAnn, SkipEntitlementsAndGrantsSchema) || hasAnnotation(r.annotations, SkipEntitlementsAndGrantsSchema);
+    const skipAll = this.opts.skipEntitlementsAndGrants || hasAnnotation(typeAnn, SkipEntitlementsAndGrantsSchema) || hasAnnotation(r.annotations, SkipEntitlementsAndGrantsSchema);
     if (skipAll) return;
     if (!hasAnnotation(typeAnn, SkipEntitlementsSchema) && !hasAnnotation(r.annotations, SkipEntitlementsSchema)) this.needEntitlements.push(r);
-    if (!hasAnnotation(typeAnn, SkipGrantsSchema) && !hasAnnotation(r.annotations, SkipGrantsSchema)) this.needGrants.push(r);
+    if (!this.opts.skipGrants && !hasAnnotation(typeAnn, SkipGrantsSchema) && !hasAnnotation(r.annotations, SkipGrantsSchema)) this.needGrants.push(r);
   }
 
   private listEntitlements(r: Resource, token: string): void {
@@ -133,6 +133,7 @@ class SyncEngine {
   }
 
   private storeGrants(grants: Grant[]): void {
+    if (this.opts.skipEntitlementsAndGrants || this.opts.skipGrants) return;
     // Full syncs drop grants whose types are not synced, as the SDK does.
     const kept = grants.filter((g) => {
       const entType = g.entitlement?.resource?.id?.resourceType ?? "";

@@ -59,4 +59,8 @@ export interface SyncEngineOptions {
   concurrency?: number;
   onProgress?: (p: SyncProgress) => void;
   onWarning?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Resources only: no entitlement or grant calls, and grants a listing reveals are dropped. */
+  skipEntitlementsAndGrants?: boolean;
+  /** Resources and entitlements: no grant calls, and grants a listing reveals are dropped. */
+  skipGrants?: boolean;
 }
