@@ -333,8 +333,9 @@ describe("service mode keeps the client secret, access tokens and the LangSmith 
   before(async () => {
     sim = await startSimulator(ORG);
     fake = await FakeConductorOne.start();
-    // Tokens expire within the 10 s reuse margin: every call fetches a new one, so many tokens are in play.
-    fake.script.tokenLifetimeSeconds = 11;
+    // Tokens live less than the 10 s reuse margin: every call fetches a new one, so many tokens are in play
+    // however fast the machine is.
+    fake.script.tokenLifetimeSeconds = 5;
   });
   after(async () => {
     await fake?.close();

@@ -13,7 +13,7 @@ import { C1zReader } from "../src/baton/c1z/reader.js";
 import { GrantManagerServiceGrantResponseSchema, GrantManagerServiceRevokeResponseSchema } from "../src/baton/gen/c1/connector/v2/grant_manager_pb.js";
 import { Capability, resourceId } from "../src/baton/model.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
-import { assertMatchesTruth, readC1z } from "./support/c1z-content.js";
+import { assertMatchesTruth, expectedContent, readC1z } from "./support/c1z-content.js";
 import { runCli, tmpDir } from "./support/cli.js";
 import { type DaemonProcess, startDaemon } from "./support/daemon.js";
 import { FakeConductorOne, type FinishRecord } from "./support/fake-c1.js";
@@ -442,8 +442,5 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
 });
 
 function expectedContentSize(sim: Simulator): number {
-  const t = sim.truth();
-  const orgRoles = t.roles.filter((r) => r.accessScope === "organization").length;
-  const wsRoles = t.roles.filter((r) => r.accessScope === "workspace").length;
-  return t.users.length + orgRoles + t.workspaces.length * (1 + wsRoles);
+  return expectedContent(sim.truth()).resources.size;
 }
