@@ -15,7 +15,7 @@ import {
 import type { LangSmithClient, OrgMember, PendingInvite, Role } from "../../langsmith/index.js";
 import { invitationPrincipal, orgRoleGrant } from "../builders.js";
 import { DEFAULT_ORG_ROLE_NAME, isDefaultOrgRole } from "../exclusion-groups.js";
-import { INVITATION, ORG_ROLE, USER, parseInvitationResourceId } from "../ids.js";
+import { INVITATION, ORG_ADMIN_ROLE_NAME, ORG_ROLE, USER, parseInvitationResourceId } from "../ids.js";
 import {
   type ActionContext,
   ProvisioningPreconditionError,
@@ -27,7 +27,6 @@ import {
 import { verifiedWrite } from "../verified-write.js";
 import { findOrgInvite } from "./invitation.js";
 
-const ORG_ADMIN = "ORGANIZATION_ADMIN";
 
 /** Whose org role changes: an active member (org identity) or a pending invitation. */
 type Holder =
@@ -71,7 +70,7 @@ async function setRole(ctx: ActionContext, holder: Holder, role: Role, roles: Ro
     return { kind: "already-exists", message: `${holder.name} already holds ${name}`, annotations: [annotation(GrantAlreadyExistsSchema)], grants: [granted] };
   }
   if (holder.kind === "member") {
-    const admin = roles.find((r) => r.name === ORG_ADMIN && !r.custom);
+    const admin = roles.find((r) => r.name === ORG_ADMIN_ROLE_NAME && !r.custom);
     if (admin && holder.roleId === admin.id && role.id !== admin.id && (await countOrgAdmins(ctx.client, admin.id)) <= 1) {
       throw new ProvisioningRefusedError(
         `${holder.name} is the organization's last Organization Admin; nothing was changed — make someone else Organization Admin first`,

@@ -11,7 +11,7 @@ import {
 } from "../../baton/model.js";
 import type { PageResult, ResourceSyncer } from "../../baton/sync/types.js";
 import type { ApiKeyInfo, Role } from "../../langsmith/index.js";
-import { SERVICE_ACCOUNT, SERVICE_KEY, USER } from "../ids.js";
+import { ORG_ADMIN_ROLE_NAME, SERVICE_ACCOUNT, SERVICE_KEY, USER } from "../ids.js";
 import type { ResourceTypeModule } from "../resource-type-module.js";
 import { keyOrgRoleGrant, keyWorkspaceRoleGrant, secretResource, sortFindings } from "../secrets/builders.js";
 import { keyFindings } from "../secrets/findings.js";
@@ -25,7 +25,6 @@ export const serviceKeyType = newResourceType(SERVICE_KEY, "Service Key", [Resou
 });
 
 /** The built-in org role whose holders administer the organization. */
-export const ORG_ADMIN_ROLE_NAME = "ORGANIZATION_ADMIN";
 
 /** Whether LangSmith reports the key as org-wide (older rows without access_scope: by the org role they carry). */
 export function isOrgWide(k: ApiKeyInfo): boolean {

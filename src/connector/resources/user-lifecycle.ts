@@ -5,7 +5,7 @@ import type { JsonValue } from "../../baton/model.js";
 import type { LangSmithClient, Logger, OrgMember, PendingInvite, Role, Workspace } from "../../langsmith/index.js";
 import { invitationResource, userResource } from "../builders.js";
 import { isDefaultOrgRole } from "../exclusion-groups.js";
-import { isLangSmithId } from "../ids.js";
+import { ORG_ADMIN_ROLE_NAME, isLangSmithId } from "../ids.js";
 import {
   type AccountCreationSchema,
   type AccountInfo,
@@ -268,7 +268,7 @@ export const userDeleter: ResourceDeleter = {
     const member = await find();
     if (!member) return { message: `user ${lsUserId} is not a member of the LangSmith organization (already removed); nothing to do`, annotations: [] };
     const roles = await ctx.client.listRoles();
-    const admin = roles.find((r) => r.accessScope === "organization" && !r.custom && r.name === "ORGANIZATION_ADMIN");
+    const admin = roles.find((r) => r.accessScope === "organization" && !r.custom && r.name === ORG_ADMIN_ROLE_NAME);
     if (admin && member.orgRoleId === admin.id && (await countOrgAdmins(ctx.client, admin.id)) <= 1) {
       throw new ProvisioningRefusedError(`${member.email ?? lsUserId} is the organization's last Organization Admin; nothing was changed — make someone else Organization Admin first`);
     }
