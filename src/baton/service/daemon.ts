@@ -558,7 +558,12 @@ function syncOptions(spec: Task_SyncFullTask, skipFullSync: boolean): SyncTaskOp
 }
 
 function taskTypeName(task: Task): string {
-  const names: Record<string, string> = { none: "none", hello: "hello", syncFull: "sync_full", grant: "grant", revoke: "revoke",
+  const names: Record<string, string> = {
+    none: "none",
+    hello: "hello",
+    syncFull: "sync_full",
+    grant: "grant",
+    revoke: "revoke",
     createAccount: "create_account",
     deleteResource: "delete_resource",
     rotateCredentials: "rotate_credentials",
