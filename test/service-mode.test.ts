@@ -2,6 +2,7 @@
 // (HTTP/2, a test CA trusted through NODE_EXTRA_CA_CERTS) and the LangSmith simulator. Every wait is
 // on an event the fake records, never on elapsed time.
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type Socket, connect, createServer } from "node:net";
@@ -9,14 +10,17 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Any, anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
+import { compactDecrypt, importJWK } from "jose";
 import { C1zReader } from "../src/baton/c1z/reader.js";
 import { GrantManagerServiceGrantResponseSchema, GrantManagerServiceRevokeResponseSchema } from "../src/baton/gen/c1/connector/v2/grant_manager_pb.js";
+import { CreateAccountResponseSchema, DeleteResourceResponseSchema, RotateCredentialResponseSchema } from "../src/baton/gen/c1/connector/v2/resource_actions_pb.js";
 import { Capability, resourceId } from "../src/baton/model.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { assertMatchesTruth, expectedContent, readC1z } from "./support/c1z-content.js";
 import { runCli, tmpDir } from "./support/cli.js";
 import { type DaemonProcess, startDaemon } from "./support/daemon.js";
 import { FakeConductorOne, type FinishRecord } from "./support/fake-c1.js";
+import { call } from "./support/sim-http.js";
 
 const CHUNK = 512 * 1024;
 
@@ -403,7 +407,7 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
       const r = await syncRunOf(fake.uploadsOf(resourcesOnly)[0]!.data, "resources-only.c1z");
       assert.equal(r.run.syncType, "resources_only");
       assert.equal(r.content.entitlements.size + r.content.grants.size, 0);
-      assert.equal(r.content.resources.size, expectedContentSize(sim));
+      assert.deepEqual(new Set(r.content.resources.keys()), expectedContent(sim.truth()).resources);
       const f = failureOf(fake.finishOf(targeted));
       assert.equal(f.code, Code.Unimplemented);
       assert.equal(fake.uploadsOf(targeted).length, 0);
@@ -441,6 +445,139 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
   });
 });
 
-function expectedContentSize(sim: Simulator): number {
-  return expectedContent(sim.truth()).resources.size;
-}
+describe("service mode: account creation, deletion and credential rotation", { timeout: 600_000 }, () => {
+  let sim: Simulator;
+  let fake: FakeConductorOne;
+  let creds: { clientId: string; clientSecret: string };
+  const daemons: DaemonProcess[] = [];
+  const start = (args: string[]) => {
+    const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args });
+    daemons.push(d);
+    return d;
+  };
+  // ConductorOne's key for the rotated secret: an EC P-256 JWK (encrypted as a compact JWE).
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const encryptionConfigs = [{ provider: "baton/jwk/v1", config: { case: "jwkPublicKeyConfig" as const, value: { pubKey: Buffer.from(JSON.stringify(ec.publicKey.export({ format: "jwk" }))) } } }];
+
+  async function newServiceKey(description: string): Promise<{ id: string; key: string; ws: string }> {
+    const ws = sim.truth().workspaces[0]!.id;
+    const r = await call<{ id: string; key: string }>(sim, "/api/v1/orgs/current/service-keys", {
+      method: "POST",
+      body: { description, workspaces: [ws], role_id: sim.state.role("WORKSPACE_VIEWER").id },
+    });
+    assert.equal(r.status, 200);
+    return { ...r.body, ws };
+  }
+
+  before(async () => {
+    sim = await startSimulator({ users: 20, workspaces: 3, seed: 11 });
+    fake = await FakeConductorOne.start();
+    creds = fake.newCredentials();
+  });
+  after(async () => {
+    for (const d of daemons) if (d.child.exitCode === null && d.child.signalCode === null) await d.stop("SIGKILL");
+    await fake?.close();
+    await sim?.close();
+  });
+
+  it("with -p: creates an account (an invitation), deletes a user and the invitation, rotates a service key to an EC JWK", async () => {
+    const daemon = start(["-p"]);
+
+    // create_account: LangSmith invites the person; the response says action is required and names the invitation.
+    const email = "grace.hopper@example.com";
+    const createTask = fake.enqueue({ taskType: { case: "createAccount", value: { accountInfo: { emails: [{ address: email, isPrimary: true }] } } } });
+    const createFinish = await fake.waitFor(() => fake.finishOf(createTask), "create_account finish");
+    const created = anyUnpack(responseOf(createFinish), CreateAccountResponseSchema)!;
+    assert.equal(created.result.case, "actionRequired");
+    const invitation = created.result.value!.resource!.id!;
+    assert.equal(invitation.resourceType, "invitation");
+    assert.ok(created.result.value!.isCreateAccountResult);
+    const annotations = createFinish.request.finalState.case === "success" ? createFinish.request.finalState.value.annotations : [];
+    assert.ok(annotations.some((a) => a.typeUrl === "type.googleapis.com/c1.connector.v2.CreateAccountResponse"), "the response also travels as an annotation");
+    assert.ok(sim.state.pendingInvites().some((i) => i.email === email), "LangSmith holds the invitation");
+
+    // delete_resource: the invitation just made, then an org member.
+    const deleteInvite = fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: invitation } } });
+    assert.ok(anyUnpack(responseOf(await fake.waitFor(() => fake.finishOf(deleteInvite), "invitation deletion")), DeleteResourceResponseSchema));
+    assert.ok(!sim.state.pendingInvites().some((i) => i.email === email), "the invitation is gone");
+    const member = sim.state.orgMembers().find((m) => !m.disabled && m.orgRoleId === sim.state.role("ORGANIZATION_USER").id)!;
+    const deleteUser = fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: resourceId("user", member.lsUserId) } } });
+    assert.ok(anyUnpack(responseOf(await fake.waitFor(() => fake.finishOf(deleteUser), "user deletion")), DeleteResourceResponseSchema));
+    assert.ok(!sim.state.orgMembers().some((m) => m.lsUserId === member.lsUserId), "the member left the organization");
+
+    // rotate_credentials: the secret comes back only encrypted; the old key goes once FinishTask was accepted.
+    const old = await newServiceKey("rotate in service mode");
+    let oldKeyAtFinish: boolean | undefined;
+    fake.once("finish", () => (oldKeyAtFinish = sim.truth().serviceKeys.some((k) => k.id === old.id)));
+    const rotateTask = fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", old.id), encryptionConfigs } } });
+    const rotateFinish = await fake.waitFor(() => fake.finishOf(rotateTask), "rotation finish");
+    const rotated = anyUnpack(responseOf(rotateFinish), RotateCredentialResponseSchema)!;
+    assert.equal(rotated.resourceId?.resource, old.id);
+    assert.equal(rotated.encryptedData.length, 1);
+    assert.equal(rotated.encryptedData[0]!.provider, "baton/jwk/v1");
+    const jwe = Buffer.from(Buffer.from(rotated.encryptedData[0]!.encryptedBytes).toString("utf8"), "base64").toString("utf8");
+    const { plaintext } = await compactDecrypt(jwe, await importJWK(ec.privateKey.export({ format: "jwk" }) as never, "ECDH-ES"));
+    const secret = new TextDecoder().decode(plaintext);
+    assert.match(secret, /^lsv2_sk_/);
+    await fake.waitFor(() => !sim.truth().serviceKeys.some((k) => k.id === old.id), "old key deleted");
+    assert.equal((await call(sim, "/api/v1/workspaces/current/members/active", { key: secret, tenant: old.ws })).status, 200, "the new key works");
+    assert.equal((await call(sim, "/api/v1/workspaces/current/members/active", { key: old.key, tenant: old.ws })).status, 401, "the old key does not");
+    assert.equal(oldKeyAtFinish, true, "the old key still existed when FinishTask carried the new one");
+
+    // FinishTask refused: the secret did not reach ConductorOne, so the old key is kept (and still works).
+    const kept = await newServiceKey("finish refused");
+    const lostTask = fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", kept.id), encryptionConfigs } } });
+    fake.script.finishFaults.set(lostTask, Code.Internal);
+    await fake.waitFor(() => fake.finishOf(lostTask), "refused finish");
+    await fake.waitFor(() => daemon.logs().some((l) => l.taskId === lostTask && l.msg === "task finished"), "task logged");
+    assert.ok(sim.truth().serviceKeys.some((k) => k.id === kept.id), "old key kept");
+    assert.equal((await call(sim, "/api/v1/workspaces/current/members/active", { key: kept.key, tenant: kept.ws })).status, 200);
+    assert.ok(daemon.logs().some((l) => l.taskId === lostTask && /the old one is kept/.test(String(l.msg))));
+
+    // A rotation without an encryption config is refused before anything changes.
+    const keep = await newServiceKey("no encryption config");
+    const keysBefore = sim.truth().serviceKeys.length;
+    const refused = fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", keep.id) } } });
+    const f = failureOf(await fake.waitFor(() => fake.finishOf(refused), "refused rotation"));
+    assert.equal(f.code, Code.InvalidArgument);
+    assert.ok(f.nonRetryable);
+    assert.equal(sim.truth().serviceKeys.length, keysBefore, "no key created or deleted");
+
+    const exit = await daemon.stop("SIGTERM");
+    assert.equal(exit.code, 0, daemon.stderr);
+    assert.deepEqual(fake.protocolErrors, []);
+    const finished = daemon.logs().filter((l) => l.msg === "task finished");
+    for (const [id, type] of [
+      [createTask, "create_account"],
+      [deleteInvite, "delete_resource"],
+      [deleteUser, "delete_resource"],
+      [rotateTask, "rotate_credentials"],
+    ]) {
+      assert.ok(finished.some((l) => l.taskId === id && l.taskType === type && l.outcome === "succeeded"), `log line for ${type}`);
+    }
+    assertNoSecrets(daemon, fake, [creds.clientSecret, sim.keys.admin, secret, secret.slice(8, 40)]);
+  });
+
+  it("without -p: every change task fails FAILED_PRECONDITION, non-retryable, and LangSmith is untouched", async () => {
+    const daemon = start([]);
+    const old = await newServiceKey("not without -p");
+    const member = sim.state.orgMembers().find((m) => !m.disabled && m.orgRoleId === sim.state.role("ORGANIZATION_USER").id)!;
+    sim.resetLog();
+    const tasks = [
+      fake.enqueue({ taskType: { case: "createAccount", value: { accountInfo: { emails: [{ address: "nobody@example.com", isPrimary: true }] } } } }),
+      fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: resourceId("user", member.lsUserId) } } }),
+      fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", old.id), encryptionConfigs } } }),
+    ];
+    for (const id of tasks) {
+      const f = failureOf(await fake.waitFor(() => fake.finishOf(id), "refused change"));
+      assert.equal(f.code, Code.FailedPrecondition);
+      assert.match(f.message, /provisioning is not enabled/);
+      assert.ok(f.nonRetryable);
+    }
+    assert.ok(!sim.requests.some((q) => q.method !== "GET"), "nothing changed in LangSmith");
+    assert.ok(sim.state.orgMembers().some((m) => m.lsUserId === member.lsUserId));
+    assert.ok(sim.truth().serviceKeys.some((k) => k.id === old.id));
+    const exit = await daemon.stop("SIGTERM");
+    assert.equal(exit.code, 0, daemon.stderr);
+  });
+});

@@ -51,6 +51,7 @@ export * from "./gen/c1/connector/v2/annotation_trait_pb.js";
 export * from "./gen/c1/connector/v2/annotations_pb.js";
 export * from "./gen/c1/connector/v2/annotation_exclusion_group_pb.js";
 export * from "./gen/c1/connector/v2/connector_pb.js";
+export * from "./gen/c1/connector/v2/connector_metadata_pb.js";
 export * from "./gen/c1/config/v1/config_pb.js";
 export { AnySchema, TimestampSchema, timestampDate, timestampFromDate, type Any, type Timestamp } from "@bufbuild/protobuf/wkt";
 export { canonicalize, compareUtf8, sortedJson } from "./deterministic.js";

@@ -116,7 +116,7 @@ function writeFlushed(out: NodeJS.WritableStream, text: string): Promise<void> {
 }
 
 /** The type account creation goes to when none is named: the only one that supports it, else `user`. */
-function defaultAccountType(): string {
+export function defaultAccountType(): string {
   const managers = RESOURCE_TYPE_REGISTRY.filter((m) => m.accountManager);
   return managers.length === 1 ? managers[0]!.resourceType.id : "user";
 }

@@ -12,13 +12,14 @@ import {
   file_c1_config_v1_config,
   file_c1_connector_v2_annotations,
   file_c1_connector_v2_connector,
+  file_c1_connector_v2_connector_metadata,
   file_c1_connector_v2_resource,
 } from "../baton/model.js";
 import { accountCreationSchema, connectorCapabilities } from "../connector/capabilities.js";
 import { RESOURCE_TYPE_REGISTRY, type ResourceTypeRegistry } from "../connector/registry.js";
 import { FIELDS, type FieldSpec } from "./fields.js";
 
-const registry = createRegistry(file_c1_connector_v2_connector, file_c1_connector_v2_annotations, file_c1_connector_v2_resource, file_c1_config_v1_config);
+const registry = createRegistry(file_c1_connector_v2_connector, file_c1_connector_v2_connector_metadata, file_c1_connector_v2_annotations, file_c1_connector_v2_resource, file_c1_config_v1_config);
 
 /** The capabilities of the connector built from `modules` (the connector's own by default). */
 export function capabilitiesJson(modules: ResourceTypeRegistry = RESOURCE_TYPE_REGISTRY): string {

@@ -1,5 +1,5 @@
 // LangSmith as the service daemon sees it: metadata, a cheap validation, syncs into a file, and
-// grant/revoke through the resource types' own provisioners. Failures become gRPC statuses whose code
+// grant/revoke, account creation, deletion and credential rotation through the resource types' own modules. Failures become gRPC statuses whose code
 // says what kind of failure it was and whose message is the redacted line the one-shot CLI would print.
 import { create } from "@bufbuild/protobuf";
 
@@ -7,13 +7,21 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { C1zWriter } from "../baton/c1z/writer.js";
 import { ConnectorMetadataSchema } from "../baton/gen/c1/connector/v2/connector_metadata_pb.js";
 import { ErrorInfoSchema } from "../baton/gen/google/rpc/status_pb.js";
-import type { Entitlement, Grant, Resource } from "../baton/model.js";
-import type { ServiceConnector, SyncTaskOptions } from "../baton/service/connector.js";
+import { PlaintextDataSchema } from "../baton/gen/c1/connector/v2/encryption_pb.js";
+import type { CredentialOptions } from "../baton/gen/c1/connector/v2/resource_actions_pb.js";
+import type { Entitlement, Grant, Resource, ResourceId } from "../baton/model.js";
+import type { AccountCreation, AccountRequest, CredentialRotation, ServiceConnector, SyncTaskOptions } from "../baton/service/connector.js";
 import { SyncError } from "../baton/sync/engine.js";
 import { UnknownResourceTypeError, runFullSync } from "../connector/full-sync.js";
-import { connectorCapabilities } from "../connector/capabilities.js";
+import { accountCreationSchema, connectorCapabilities } from "../connector/capabilities.js";
 import { moduleFor } from "../connector/registry.js";
-import { ProvisioningPreconditionError, ProvisioningRefusedError, type ResourceProvisioner } from "../connector/resource-type-module.js";
+import {
+  type CreateAccountOutcome,
+  type PlaintextData,
+  ProvisioningPreconditionError,
+  ProvisioningRefusedError,
+  type ResourceProvisioner,
+} from "../connector/resource-type-module.js";
 import { ConfigurationError } from "../connector/sync-context.js";
 import {
   AuthenticationError,
@@ -24,7 +32,8 @@ import {
   PermissionError,
   ValidationError,
 } from "../langsmith/index.js";
-import type { ConnectorConfig } from "./config.js";
+import { defaultAccountType, moduleWith } from "./action-command.js";
+import { type ConnectorConfig, UsageError } from "./config.js";
 import { describeError } from "./describe-error.js";
 import { createHeapBudget } from "./heap-budget.js";
 import type { CliLogger } from "./logger.js";
@@ -42,8 +51,9 @@ export class LangSmithServiceConnector implements ServiceConnector {
   async metadata() {
     return create(ConnectorMetadataSchema, {
       displayName: CONNECTOR_DISPLAY_NAME,
-      description: "LangSmith users, workspaces, organization roles and workspace roles; grants and revokes workspace roles.",
+      description: "LangSmith users, workspaces, organization roles and workspace roles; grants and revokes roles, invites users, deletes users, invitations and service keys, rotates service keys.",
       capabilities: connectorCapabilities(),
+      accountCreationSchema: accountCreationSchema(),
     });
   }
 
@@ -107,6 +117,76 @@ export class LangSmithServiceConnector implements ServiceConnector {
       throw signal.aborted ? signal.reason : toStatus(err);
     }
   }
+  async createAccount(request: AccountRequest, signal: AbortSignal): Promise<AccountCreation> {
+    try {
+      const module = moduleWith(request.resourceTypeId || defaultAccountType(), "accountManager");
+      const info = request.accountInfo;
+      const outcome = await module.accountManager.createAccount(
+        { client: this.client, logger: this.logger, signal },
+        { emails: info.emails.map((e) => ({ address: e.address, primary: e.isPrimary })), login: info.login || undefined, profile: info.profile ?? {} },
+      );
+      this.logger.info("account creation finished", { outcome: outcome.kind, resource: outcome.resource?.id?.resource });
+      return { result: accountResult(outcome), annotations: outcome.annotations, plaintexts: outcome.plaintexts.map(toPlaintextMessage) };
+    } catch (err) {
+      throw signal.aborted ? signal.reason : toStatus(err);
+    }
+  }
+
+  async deleteResource(resourceId: ResourceId, signal: AbortSignal) {
+    try {
+      const module = moduleWith(resourceId.resourceType, "resourceDeleter");
+      const outcome = await module.resourceDeleter.deleteResource({ client: this.client, logger: this.logger, signal }, resourceId);
+      this.logger.info("deletion finished", { resourceType: resourceId.resourceType, resource: resourceId.resource });
+      return { annotations: outcome.annotations };
+    } catch (err) {
+      throw signal.aborted ? signal.reason : toStatus(err);
+    }
+  }
+
+  /** The credential options are not read: a LangSmith key is rotated into one like it (scope, roles, lifetime). */
+  async rotateCredentials(resourceId: ResourceId, _options: CredentialOptions | undefined, signal: AbortSignal): Promise<CredentialRotation> {
+    try {
+      const module = moduleWith(resourceId.resourceType, "credentialRotator");
+      const outcome = await module.credentialRotator.rotateCredential({ client: this.client, logger: this.logger, signal }, resourceId);
+      this.logger.info("new credential created; the old one is removed once the new one is handed over", { resourceType: resourceId.resourceType, resource: resourceId.resource });
+      const plaintexts = outcome.plaintexts.map(toPlaintextMessage);
+      for (const p of outcome.plaintexts) p.bytes.fill(0);
+      const afterHandover = outcome.afterHandover;
+      return {
+        plaintexts,
+        annotations: outcome.annotations,
+        afterHandover: afterHandover
+          ? async () => {
+              try {
+                const done = await afterHandover();
+                this.logger.info("credential rotation finished", { resourceType: resourceId.resourceType, resource: resourceId.resource });
+                return { annotations: done.annotations };
+              } catch (err) {
+                throw toStatus(err);
+              }
+            }
+          : undefined,
+      };
+    } catch (err) {
+      throw signal.aborted ? signal.reason : toStatus(err);
+    }
+  }
+}
+
+function accountResult(outcome: CreateAccountOutcome): AccountCreation["result"] {
+  switch (outcome.kind) {
+    case "created":
+      return { kind: "success", resource: outcome.resource };
+    case "already-exists":
+      return { kind: "already_exists", resource: outcome.resource };
+    case "action-required":
+      return { kind: "action_required", resource: outcome.resource, message: outcome.message };
+  }
+}
+
+/** A copy of the secret in Baton's message; the caller zeroes the original. */
+function toPlaintextMessage(p: PlaintextData) {
+  return create(PlaintextDataSchema, { name: p.name, description: p.description ?? "", schema: p.schema ?? "", bytes: Uint8Array.from(p.bytes) });
 }
 
 function provisionerFor(entitlement: Entitlement | undefined, action: "grant" | "revoke"): ResourceProvisioner {
@@ -131,7 +211,7 @@ export function toStatus(err: unknown): ConnectError {
 
 function codeOf(err: unknown): Code {
   if (err instanceof ProvisioningPreconditionError) return Code.FailedPrecondition;
-  if (err instanceof UnknownResourceTypeError) return Code.InvalidArgument;
+  if (err instanceof UnknownResourceTypeError || err instanceof UsageError) return Code.InvalidArgument;
   if (err instanceof AuthenticationError) return Code.Unauthenticated;
   if (err instanceof PermissionError) return Code.PermissionDenied;
   if (err instanceof NotFoundError) return Code.NotFound;

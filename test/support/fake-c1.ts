@@ -74,6 +74,8 @@ export interface FakeScript {
   heartbeats: Map<string, Array<"cancel" | Code>>;
   /** Consumed one per upload attempt: abort the stream with `code` after `afterChunks` data messages. */
   uploadFaults: Array<{ afterChunks: number; code: Code }>;
+  /** Per task id: FinishTask is recorded, then answered with this error code. */
+  finishFaults: Map<string, Code>;
 }
 
 export class FakeConductorOne extends EventEmitter {
@@ -87,6 +89,7 @@ export class FakeConductorOne extends EventEmitter {
     helloFaults: [],
     heartbeats: new Map(),
     uploadFaults: [],
+    finishFaults: new Map(),
   };
   readonly queue: Task[] = [];
   readonly tokenRequests: TokenRequestRecord[] = [];
@@ -351,8 +354,12 @@ export class FakeConductorOne extends EventEmitter {
           if (want && got?.typeUrl !== `type.googleapis.com/${want.typeName}`) this.protocolErrors.push(`task ${req.taskId}: response ${got?.typeUrl}`);
         }
         if (!this.finishOf(req.taskId)) this.finishes.push({ taskId: req.taskId, request: req, seq: this.seq });
-        this.running.delete(req.taskId);
+        // Listeners run before the answer goes back, so a test can look at the world as it was then.
+        this.emit("finish", req);
         this.record();
+        const fault = this.script.finishFaults.get(req.taskId);
+        if (fault !== undefined) throw new ConnectError("scripted FinishTask failure", fault);
+        this.running.delete(req.taskId);
         return {};
       },
       startDebugging: () => {

@@ -2,9 +2,11 @@
 // implements this and the daemon turns ConductorOne's tasks into calls on it.
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { ConnectorMetadata } from "../gen/c1/connector/v2/connector_metadata_pb.js";
+import type { PlaintextData } from "../gen/c1/connector/v2/encryption_pb.js";
 import type { Entitlement } from "../gen/c1/connector/v2/entitlement_pb.js";
 import type { Grant } from "../gen/c1/connector/v2/grant_pb.js";
-import type { Resource } from "../gen/c1/connector/v2/resource_pb.js";
+import type { Resource, ResourceId } from "../gen/c1/connector/v2/resource_pb.js";
+import type { AccountInfo, CredentialOptions } from "../gen/c1/connector/v2/resource_actions_pb.js";
 
 /** How a sync_full task asks for the sync to be shaped. */
 export interface SyncTaskOptions {
@@ -25,6 +27,36 @@ export interface ProvisioningResult {
   grants: Grant[];
 }
 
+export interface AccountRequest {
+  accountInfo: AccountInfo;
+  credentialOptions?: CredentialOptions;
+  /** The user-like type the account is of; empty = the connector's default. */
+  resourceTypeId: string;
+}
+
+export interface AccountCreation {
+  /** "success": the account exists now; "action_required": someone must act first (accept an invitation). */
+  result:
+    | { kind: "success"; resource?: Resource }
+    | { kind: "action_required"; resource?: Resource; message: string }
+    | { kind: "already_exists"; resource?: Resource }
+    | { kind: "in_progress"; resource?: Resource };
+  annotations: Any[];
+  /** Secrets created with the account: the daemon encrypts them to the task's configs, and sends nothing else. */
+  plaintexts: PlaintextData[];
+}
+
+export interface CredentialRotation {
+  /** The new credential(s): the daemon sends them only encrypted to the task's configs, then zeroes them. */
+  plaintexts: PlaintextData[];
+  annotations: Any[];
+  /**
+   * Finishes the rotation (removes the old credential). The daemon runs it only once ConductorOne has
+   * accepted the FinishTask carrying the encrypted secret; otherwise the old credential stays usable.
+   */
+  afterHandover?: () => Promise<Pick<ProvisioningResult, "annotations">>;
+}
+
 /**
  * A connector as the daemon drives it. Every method honours `signal` (the task was cancelled, or the
  * process is shutting down). Failures should be thrown as `ConnectError`s whose code says what kind of
@@ -39,6 +71,9 @@ export interface ServiceConnector {
   sync(options: SyncTaskOptions, outPath: string, signal: AbortSignal): Promise<void>;
   grant(entitlement: Entitlement, principal: Resource, signal: AbortSignal): Promise<ProvisioningResult>;
   revoke(grant: Grant, signal: AbortSignal): Promise<Pick<ProvisioningResult, "annotations">>;
+  createAccount(request: AccountRequest, signal: AbortSignal): Promise<AccountCreation>;
+  deleteResource(resourceId: ResourceId, signal: AbortSignal): Promise<Pick<ProvisioningResult, "annotations">>;
+  rotateCredentials(resourceId: ResourceId, credentialOptions: CredentialOptions | undefined, signal: AbortSignal): Promise<CredentialRotation>;
 }
 
 export interface ServiceLogger {

@@ -7,11 +7,31 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock } from "../../common/clock.js";
+import { encryptForTargets, encryptionTargetsFromConfigs, type EncryptionTarget } from "../crypto/index.js";
+import type { EncryptedData, EncryptionConfig, PlaintextData } from "../gen/c1/connector/v2/encryption_pb.js";
 import { GrantManagerServiceGrantResponseSchema, GrantManagerServiceRevokeResponseSchema } from "../gen/c1/connector/v2/grant_manager_pb.js";
-import { BatonServiceFinishTaskRequestSchema, type Task, type Task_SyncFullTask } from "../gen/c1/connectorapi/baton/v1/baton_pb.js";
+import type { ResourceId } from "../gen/c1/connector/v2/resource_pb.js";
+import {
+  type CreateAccountResponse,
+  CreateAccountResponseSchema,
+  CreateAccountResponse_ActionRequiredResultSchema,
+  CreateAccountResponse_AlreadyExistsResultSchema,
+  CreateAccountResponse_InProgressResultSchema,
+  CreateAccountResponse_SuccessResultSchema,
+  DeleteResourceResponseSchema,
+  RotateCredentialResponseSchema,
+} from "../gen/c1/connector/v2/resource_actions_pb.js";
+import {
+  BatonServiceFinishTaskRequestSchema,
+  type Task,
+  type Task_CreateAccountTask,
+  type Task_DeleteResourceTask,
+  type Task_RotateCredentialsTask,
+  type Task_SyncFullTask,
+} from "../gen/c1/connectorapi/baton/v1/baton_pb.js";
 import { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import { type BatonServiceClient, CALL_TIMEOUT_MS } from "./client.js";
-import type { ServiceConnector, ServiceLogger, SyncTaskOptions } from "./connector.js";
+import type { AccountCreation, ServiceConnector, ServiceLogger, SyncTaskOptions } from "./connector.js";
 import { osInfo } from "./host-info.js";
 import { NonRetryableError, TaskCancelledError, type TaskFailure, taskFailure } from "./task-status.js";
 import { uploadWithRetries } from "./upload.js";
@@ -31,7 +51,7 @@ export interface DaemonOptions {
   taskConcurrency: number;
   /** Where sync files are written before upload; each is removed once its task ends. */
   tempDir: string;
-  /** Without it, grant and revoke tasks fail with FAILED_PRECONDITION, non-retryable. */
+  /** Without it, tasks that change anything (grant, revoke, create_account, delete_resource, rotate_credentials) fail with FAILED_PRECONDITION, non-retryable. */
   provisioning: boolean;
   /** sync_full tasks upload an empty sync run instead of syncing. */
   skipFullSync: boolean;
@@ -195,6 +215,15 @@ export class ServiceDaemon {
           });
           break;
         }
+        case "createAccount":
+          result = await this.provisioningTask(task, ctl, () => this.createAccount(task.taskType.value as Task_CreateAccountTask, ctl.signal));
+          break;
+        case "deleteResource":
+          result = await this.provisioningTask(task, ctl, () => this.deleteResource(task.taskType.value as Task_DeleteResourceTask, ctl.signal));
+          break;
+        case "rotateCredentials":
+          result = await this.provisioningTask(task, ctl, () => this.rotateCredentials(task.taskType.value as Task_RotateCredentialsTask, ctl.signal));
+          break;
         default: {
           const failure: TaskFailure = { status: create(StatusSchema, { code: Code.Unknown, message: "unsupported task type" }), nonRetryable: false };
           await this.finishError(task, failure);
@@ -262,18 +291,15 @@ export class ServiceDaemon {
     }
   }
 
-  private async provisioningTask(
-    task: Task,
-    ctl: AbortController,
-    call: () => Promise<{ annotations: Any[]; response: Any }>,
-  ): Promise<{ outcome: TaskOutcome; failure?: TaskFailure }> {
+  private async provisioningTask(task: Task, ctl: AbortController, call: () => Promise<ChangeResult>): Promise<{ outcome: TaskOutcome; failure?: TaskFailure }> {
+    let done: ChangeResult;
     try {
       if (!this.opts.provisioning) {
-        throw new NonRetryableError(new ConnectError("provisioning is not enabled: start the connector with --provisioning (-p) to let it grant and revoke", Code.FailedPrecondition));
+        throw new NonRetryableError(
+          new ConnectError("provisioning is not enabled: start the connector with --provisioning (-p) to let it change anything (grants, accounts, resources, credentials)", Code.FailedPrecondition),
+        );
       }
-      const { annotations, response } = await call();
-      await this.finishSuccess(task, annotations, response);
-      return { outcome: "succeeded" };
+      done = await call();
     } catch (err) {
       // A provisioning failure is final (ConductorOne must not repeat a change blindly), unless the task
       // was only interrupted by a shutdown: then it may run again.
@@ -282,6 +308,63 @@ export class ServiceDaemon {
       await this.finishError(task, failure);
       return { outcome: ctl.signal.aborted ? "cancelled" : "failed", failure };
     }
+    const handedOver = await this.finishSuccess(task, done.annotations, done.response);
+    if (done.afterHandover) {
+      // The old credential goes only once ConductorOne holds the new one; if the report did not get
+      // through, both stay and ConductorOne will see the task fail (and can rotate again).
+      if (!handedOver) {
+        this.opts.logger.warn("the new credential could not be handed to ConductorOne; the old one is kept", { taskId: task.id });
+      } else {
+        try {
+          await done.afterHandover();
+        } catch (err) {
+          const e = ConnectError.from(err);
+          this.opts.logger.error("the new credential was handed over, but removing the old one failed", { taskId: task.id, code: Code[e.code], error: e.rawMessage });
+        }
+      }
+    }
+    return { outcome: "succeeded" };
+  }
+
+  /** Baton's create_account handler: the response goes both as the result and, packed, among the annotations. */
+  private async createAccount(spec: Task_CreateAccountTask, signal: AbortSignal): Promise<ChangeResult> {
+    if (!spec.accountInfo) throw new NonRetryableError(new ConnectError("malformed create account task: the account info is missing", Code.Unknown));
+    const targets = encryptionTargets(spec.encryptionConfigs);
+    const created = await this.untilAborted(
+      this.opts.connector.createAccount({ accountInfo: spec.accountInfo, credentialOptions: spec.credentialOptions, resourceTypeId: spec.resourceTypeId }, signal),
+      signal,
+    );
+    const response = create(CreateAccountResponseSchema, {
+      result: accountResult(created.result),
+      encryptedData: await encryptAll(created.plaintexts, targets),
+      annotations: created.annotations,
+    });
+    const packed = anyPack(CreateAccountResponseSchema, response);
+    return { annotations: [...created.annotations, packed], response: packed };
+  }
+
+  private async deleteResource(spec: Task_DeleteResourceTask, signal: AbortSignal): Promise<ChangeResult> {
+    if (!isResourceId(spec.resourceId)) throw new NonRetryableError(new ConnectError("malformed delete resource task: the resource id is missing", Code.Unknown));
+    // As in the Baton SDK, only the resource id is passed on (the task's parent is not).
+    const res = await this.untilAborted(this.opts.connector.deleteResource(spec.resourceId, signal), signal);
+    return { annotations: res.annotations, response: anyPack(DeleteResourceResponseSchema, create(DeleteResourceResponseSchema, { annotations: res.annotations })) };
+  }
+
+  /**
+   * The encryption configs are checked before anything changes; the new secret leaves only encrypted, in
+   * the FinishTask this returns, and its plaintext is zeroed once encrypted.
+   */
+  private async rotateCredentials(spec: Task_RotateCredentialsTask, signal: AbortSignal): Promise<ChangeResult> {
+    if (!isResourceId(spec.resourceId)) throw new NonRetryableError(new ConnectError("malformed rotate credentials task: the resource id is missing", Code.Unknown));
+    const targets = encryptionTargets(spec.encryptionConfigs);
+    if (targets.length === 0) {
+      // Without anyone to encrypt to, the new secret would be lost and the old one deleted.
+      throw new NonRetryableError(new ConnectError("rotate credentials task carries no encryption config: the new credential could not be handed over", Code.InvalidArgument));
+    }
+    const rotated = await this.untilAborted(this.opts.connector.rotateCredentials(spec.resourceId, spec.credentialOptions, signal), signal);
+    const encryptedData = await encryptAll(rotated.plaintexts, targets);
+    const response = anyPack(RotateCredentialResponseSchema, create(RotateCredentialResponseSchema, { encryptedData, resourceId: spec.resourceId, annotations: rotated.annotations }));
+    return { annotations: rotated.annotations, response, afterHandover: rotated.afterHandover };
   }
 
   /** Settles like `work`, or rejects with the abort reason as soon as `signal` aborts (then `work` lingers). */
@@ -351,14 +434,15 @@ export class ServiceDaemon {
     );
   }
 
-  private finishSuccess(task: Task, annotations: Any[] = [], response?: Any): Promise<void> {
+  /** Resolves true once ConductorOne accepted the report. */
+  private finishSuccess(task: Task, annotations: Any[] = [], response?: Any): Promise<boolean> {
     return this.finish(
       task,
       create(BatonServiceFinishTaskRequestSchema, { hostId: this.opts.hostId, taskId: task.id, finalState: { case: "success", value: { annotations, response } } }),
     );
   }
 
-  private finishError(task: Task, failure: TaskFailure): Promise<void> {
+  private finishError(task: Task, failure: TaskFailure): Promise<boolean> {
     return this.finish(
       task,
       create(BatonServiceFinishTaskRequestSchema, {
@@ -374,17 +458,17 @@ export class ServiceDaemon {
    * FinishTask has its own deadline, independent of the task's cancellation, so a cancelled task still
    * reports. Retried on UNAVAILABLE while the daemon runs (ConductorOne accepts repeats); once at shutdown.
    */
-  private async finish(task: Task, req: ReturnType<typeof create<typeof BatonServiceFinishTaskRequestSchema>>): Promise<void> {
+  private async finish(task: Task, req: ReturnType<typeof create<typeof BatonServiceFinishTaskRequestSchema>>): Promise<boolean> {
     const { client, clock, logger } = this.opts;
     for (let attempt = 1; ; attempt++) {
       try {
         await client.finishTask(req, { timeoutMs: CALL_TIMEOUT_MS.finishTask });
-        return;
+        return true;
       } catch (err) {
         const e = ConnectError.from(err);
         if (e.code !== Code.Unavailable || attempt >= FINISH_ATTEMPTS || this.root.signal.aborted) {
           logger.error("could not report the task's outcome to ConductorOne", { taskId: task.id, code: Code[e.code], error: e.rawMessage });
-          return;
+          return false;
         }
         await clock.sleep(1000 * attempt);
       }
@@ -418,6 +502,50 @@ export class ServiceDaemon {
   }
 }
 
+/** What a task that changes something reports, and (credential rotation) what must wait until it was reported. */
+interface ChangeResult {
+  annotations: Any[];
+  response: Any;
+  afterHandover?: () => Promise<unknown>;
+}
+
+/** The task's encryption configs, validated; a bad one fails the task before anything changes. */
+function encryptionTargets(configs: EncryptionConfig[]): EncryptionTarget[] {
+  try {
+    return encryptionTargetsFromConfigs(configs);
+  } catch (err) {
+    throw new NonRetryableError(new ConnectError(err instanceof Error ? err.message : String(err), Code.InvalidArgument));
+  }
+}
+
+/** Every secret encrypted to every target; each plaintext is zeroed once encrypted (or on failure). */
+async function encryptAll(plaintexts: PlaintextData[], targets: EncryptionTarget[]): Promise<EncryptedData[]> {
+  const out: EncryptedData[] = [];
+  try {
+    for (const p of plaintexts) out.push(...(await encryptForTargets(p, targets)));
+  } finally {
+    for (const p of plaintexts) p.bytes.fill(0);
+  }
+  return out;
+}
+
+function accountResult(r: AccountCreation["result"]): CreateAccountResponse["result"] {
+  switch (r.kind) {
+    case "success":
+      return { case: "success", value: create(CreateAccountResponse_SuccessResultSchema, { resource: r.resource, isCreateAccountResult: true }) };
+    case "action_required":
+      return { case: "actionRequired", value: create(CreateAccountResponse_ActionRequiredResultSchema, { resource: r.resource, message: r.message, isCreateAccountResult: true }) };
+    case "already_exists":
+      return { case: "alreadyExists", value: create(CreateAccountResponse_AlreadyExistsResultSchema, { resource: r.resource, isCreateAccountResult: true }) };
+    case "in_progress":
+      return { case: "inProgress", value: create(CreateAccountResponse_InProgressResultSchema, { resource: r.resource, isCreateAccountResult: true }) };
+  }
+}
+
+function isResourceId(id: ResourceId | undefined): id is ResourceId {
+  return !!id && id.resource !== "" && id.resourceType !== "";
+}
+
 function syncOptions(spec: Task_SyncFullTask, skipFullSync: boolean): SyncTaskOptions {
   return {
     targetedResources: spec.targetedSyncResources,
@@ -430,7 +558,17 @@ function syncOptions(spec: Task_SyncFullTask, skipFullSync: boolean): SyncTaskOp
 }
 
 function taskTypeName(task: Task): string {
-  const names: Record<string, string> = { none: "none", hello: "hello", syncFull: "sync_full", grant: "grant", revoke: "revoke", eventFeed: "event_feed" };
+  const names: Record<string, string> = {
+    none: "none",
+    hello: "hello",
+    syncFull: "sync_full",
+    grant: "grant",
+    revoke: "revoke",
+    createAccount: "create_account",
+    deleteResource: "delete_resource",
+    rotateCredentials: "rotate_credentials",
+    eventFeed: "event_feed",
+  };
   return task.taskType.case ? (names[task.taskType.case] ?? task.taskType.case) : "unknown";
 }
 

@@ -6,7 +6,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { ConnectorCapabilities } from "./connector_pb.js";
+import type { ConnectorAccountCreationSchema, ConnectorCapabilities } from "./connector_pb.js";
 import { file_c1_connector_v2_connector } from "./connector_pb.js";
 import type { AssetRef } from "./resource_pb.js";
 import { file_c1_connector_v2_resource } from "./resource_pb.js";
@@ -18,10 +18,10 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file c1/connector/v2/connector_metadata.proto.
  */
 export const file_c1_connector_v2_connector_metadata: GenFile = /*@__PURE__*/
-  fileDesc("CihjMS9jb25uZWN0b3IvdjIvY29ubmVjdG9yX21ldGFkYXRhLnByb3RvEg9jMS5jb25uZWN0b3IudjIitQIKEUNvbm5lY3Rvck1ldGFkYXRhEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIQCghoZWxwX3VybBgCIAEoCRInCgRpY29uGAMgASgLMhkuYzEuY29ubmVjdG9yLnYyLkFzc2V0UmVmEicKBGxvZ28YBCABKAsyGS5jMS5jb25uZWN0b3IudjIuQXNzZXRSZWYSKAoHcHJvZmlsZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKQoLYW5ub3RhdGlvbnMYBiADKAsyFC5nb29nbGUucHJvdG9idWYuQW55EhMKC2Rlc2NyaXB0aW9uGAcgASgJEjwKDGNhcGFiaWxpdGllcxgIIAEoCzImLmMxLmNvbm5lY3Rvci52Mi5Db25uZWN0b3JDYXBhYmlsaXRpZXNiBnByb3RvMw", [file_c1_connector_v2_connector, file_c1_connector_v2_resource, file_google_protobuf_any, file_google_protobuf_struct]);
+  fileDesc("CihjMS9jb25uZWN0b3IvdjIvY29ubmVjdG9yX21ldGFkYXRhLnByb3RvEg9jMS5jb25uZWN0b3IudjIihwMKEUNvbm5lY3Rvck1ldGFkYXRhEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIQCghoZWxwX3VybBgCIAEoCRInCgRpY29uGAMgASgLMhkuYzEuY29ubmVjdG9yLnYyLkFzc2V0UmVmEicKBGxvZ28YBCABKAsyGS5jMS5jb25uZWN0b3IudjIuQXNzZXRSZWYSKAoHcHJvZmlsZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKQoLYW5ub3RhdGlvbnMYBiADKAsyFC5nb29nbGUucHJvdG9idWYuQW55EhMKC2Rlc2NyaXB0aW9uGAcgASgJEjwKDGNhcGFiaWxpdGllcxgIIAEoCzImLmMxLmNvbm5lY3Rvci52Mi5Db25uZWN0b3JDYXBhYmlsaXRpZXMSUAoXYWNjb3VudF9jcmVhdGlvbl9zY2hlbWEYCSABKAsyLy5jMS5jb25uZWN0b3IudjIuQ29ubmVjdG9yQWNjb3VudENyZWF0aW9uU2NoZW1hYgZwcm90bzM", [file_c1_connector_v2_connector, file_c1_connector_v2_resource, file_google_protobuf_any, file_google_protobuf_struct]);
 
 /**
- * Field 9 (account_creation_schema) is not modelled: this connector does not create accounts.
+ * GetMetadata's answer; the `metadata` subcommand prints it too.
  *
  * @generated from message c1.connector.v2.ConnectorMetadata
  */
@@ -65,6 +65,13 @@ export type ConnectorMetadata = Message<"c1.connector.v2.ConnectorMetadata"> & {
    * @generated from field: c1.connector.v2.ConnectorCapabilities capabilities = 8;
    */
   capabilities?: ConnectorCapabilities | undefined;
+
+  /**
+   * The form ConductorOne shows for account creation.
+   *
+   * @generated from field: c1.connector.v2.ConnectorAccountCreationSchema account_creation_schema = 9;
+   */
+  accountCreationSchema?: ConnectorAccountCreationSchema | undefined;
 };
 
 /**
