@@ -93,11 +93,14 @@ describe("sync under faults", { concurrency: true }, () => {
     // once by default), then counts them at one instant, in one window: the 4 requests before them used
     // that window's budget or a fresh window admits 4, so at least 4 of the 8 are refused, and every refusal
     // comes back while the others of the batch are on their way. True by construction, at any speed.
+    // Only the core types: the few requests their sync makes before the batch stay within the first window's
+    // budget, as the comment above assumes. The API-key and invitation listings would add requests of their own
+    // to that window, and some of them could be refused before the batch. (Content under faults is checked by
+    // the 20%-faults test.)
     const sim = await simulator({ workspaces: 40, hold: { path: WS_MEMBERS, until: batch }, rateLimit: { requestsPerSecond: limit, retryAfterSeconds: 1 } });
     const file = join(dir, "rate-limited-concurrent.c1z");
-    const res = await run(syncArgs(sim, file, ["--membership-source", "workspace"]), { env: simEnv(sim) });
+    const res = await run(syncArgs(sim, file, ["--membership-source", "workspace", "--sync-resource-types", "workspace,org_role,user,workspace_role"]), { env: simEnv(sim) });
     assert.equal(res.code, 0, res.stderr);
-    assertMatchesTruth(await readC1z(file), sim);
     // Counted as the server counted: arrival order, and the logical window each request was counted in.
     const log = [...sim.requests].sort((a, b) => a.seq - b.seq);
     const trace = log.map((r) => `${r.window}${r.fault ? "!" : ""}`).join(" ");
