@@ -24,6 +24,7 @@ import { createClient, warnAboutKeyKind } from "./client-factory.js";
 import { type ConnectorConfig, UsageError, numberField } from "./config.js";
 import type { CliLogger } from "./logger.js";
 import { LangSmithServiceConnector, toStatus } from "./service-connector.js";
+import { ServiceStartError } from "./service-start-error.js";
 import { VERSION } from "./version.js";
 
 export interface ServiceConfig {
@@ -37,16 +38,6 @@ export interface ServiceConfig {
   healthCheckBindAddress: string;
 }
 
-/** start-up failed in a way ConductorOne reported: the process exits with the gRPC code (16 for a bad token). */
-export class ServiceStartError extends Error {
-  override name = "ServiceStartError";
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 /** Checks the service settings (no network): a bad client id or secret is a usage error. */
 export function serviceConfig(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
