@@ -112,4 +112,31 @@ describe("sync engine", () => {
     assert.ok(err instanceof SyncError);
     assert.match(err.message, /page token "0" twice/);
   });
+
+  it("when two calls fail at once, reports the one started first, whichever answer came first", async () => {
+    // The first type's listing fails only after the second type's listing has failed: the error reported
+    // is still the first type's, so a user sees the same message on every run.
+    let secondFailed!: () => void;
+    const afterSecond = new Promise<void>((resolve) => (secondFailed = resolve));
+    const failing = (id: string, fail: () => Promise<never>): ResourceSyncer => ({
+      resourceType: newResourceType(id, id, [ResourceType_Trait.GROUP]),
+      list: fail,
+      async entitlements() { return { items: [] }; },
+      async grants() { return { items: [] }; },
+    });
+    const first = failing("first", async () => {
+      await afterSecond;
+      throw new Error("first refused");
+    });
+    const second = failing("second", async () => {
+      queueMicrotask(secondFailed);
+      throw new Error("second refused");
+    });
+    const err = await runSync([first, second], new MemorySink()).then(
+      () => assert.fail("expected failure"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof SyncError);
+    assert.match(err.message, /listing first resources failed: first refused/);
+  });
 });

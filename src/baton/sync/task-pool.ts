@@ -1,11 +1,15 @@
 /**
  * Runs async tasks with a concurrency ceiling. Tasks may add more tasks. The first failure stops new
- * work from starting; drain() waits for running tasks to settle, then rejects with that failure.
+ * work from starting; drain() waits for running tasks to settle, then rejects with the failure of the
+ * task that was added first among those that failed — not the one that happened to fail first, so that
+ * when two calls fail at once (say, a permission refused on two listings) the error reported does not
+ * depend on which answer arrived first.
  */
 export class TaskPool {
-  private readonly queue: Array<() => Promise<void>> = [];
+  private readonly queue: Array<{ task: () => Promise<void>; seq: number }> = [];
   private running = 0;
-  private failure: unknown;
+  private added = 0;
+  private failure?: { err: unknown; seq: number };
   private failed = false;
   private waiters: Array<() => void> = [];
   done = 0;
@@ -23,7 +27,7 @@ export class TaskPool {
 
   add(task: () => Promise<void>): void {
     if (this.failed) return;
-    this.queue.push(task);
+    this.queue.push({ task, seq: this.added++ });
     this.pump();
   }
 
@@ -31,20 +35,18 @@ export class TaskPool {
     while (this.running > 0 || (this.queue.length > 0 && !this.failed)) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    if (this.failed) throw this.failure;
+    if (this.failure) throw this.failure.err;
   }
 
   private pump(): void {
     while (!this.failed && this.running < this.concurrency && this.queue.length) {
-      const task = this.queue.shift()!;
+      const { task, seq } = this.queue.shift()!;
       this.running++;
       task()
         .catch((err) => {
-          if (!this.failed) {
-            this.failed = true;
-            this.failure = err;
-            this.queue.length = 0;
-          }
+          this.failed = true;
+          this.queue.length = 0;
+          if (!this.failure || seq < this.failure.seq) this.failure = { err, seq };
         })
         .finally(() => {
           this.running--;
