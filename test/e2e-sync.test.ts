@@ -27,9 +27,14 @@ for (const size of [
       for (const source of ["auto", "workspace"]) {
         const file = join(dir, `${source}.c1z`);
         sim.resetLog();
-        const [args, env] = syncArgs(sim, file, ["--membership-source", source]);
+        // The per-workspace run logs at debug level: each phase's end is logged once, in order.
+        const [args, env] = syncArgs(sim, file, ["--membership-source", source, ...(source === "workspace" ? ["--log-level", "debug"] : [])]);
         const res = await runCli(args, { env });
         assert.equal(res.code, 0, res.stderr);
+        if (source === "workspace") {
+          const phases = res.stderr.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; phase?: string }).filter((l) => l.msg === "sync phase finished").map((l) => l.phase);
+          assert.deepEqual(phases, ["resources", "entitlements", "grants", "done"]);
+        }
         const routes = new Set(sim.requests.map((r) => r.route));
         assert.equal(routes.has("GET /api/v1/workspaces/current/members/active"), source === "workspace", `${source}: per-workspace listings`);
         const finished = JSON.parse(res.stderr.trim().split("\n").pop()!);

@@ -25,6 +25,8 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   let progress: ProgressLine | undefined;
+  // The engine reports a phase's end twice (its last call settling, then the phase itself): log it once.
+  let lastPhaseLogged: string | undefined;
   try {
     await checkOutputFile(cfg.file);
     warnAboutKeyKind(cfg, logger);
@@ -45,7 +47,10 @@ export async function syncCommand(cfg: ConnectorConfig, logger: CliLogger, showP
         onProgress: (p) => {
           keepHeapInBudget();
           progress?.update(p);
-          if (p.phase !== "resource-types" && p.callsPending === 0) logger.debug("sync phase finished", { phase: p.phase, ...p.counts });
+          if (p.phase !== "resource-types" && p.callsPending === 0 && p.phase !== lastPhaseLogged) {
+            lastPhaseLogged = p.phase;
+            logger.debug("sync phase finished", { phase: p.phase, ...p.counts });
+          }
         },
       },
       controller.signal,
