@@ -18,7 +18,7 @@ import { Capability, resourceId } from "../src/baton/model.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { assertMatchesTruth, expectedContent, readC1z } from "./support/c1z-content.js";
 import { runCli, tmpDir } from "./support/cli.js";
-import { type DaemonProcess, startDaemon } from "./support/daemon.js";
+import { type DaemonProcess, serviceHarness, startDaemon } from "./support/daemon.js";
 import { FakeConductorOne, type FinishRecord } from "./support/fake-c1.js";
 import { call } from "./support/sim-http.js";
 
@@ -162,29 +162,10 @@ describe("service mode: the scripted happy path", { timeout: 600_000 }, () => {
 });
 
 describe("service mode: faults", { timeout: 600_000 }, () => {
-  let sim: Simulator;
-  let fake: FakeConductorOne;
-  let creds: { clientId: string; clientSecret: string };
-  const daemons: DaemonProcess[] = [];
-  const start = (args: string[] = [], env: Record<string, string | undefined> = {}, s: Simulator = sim) => {
-    const d = startDaemon(fake, creds, { url: s.url, apiKey: s.keys.admin, orgId: s.orgId }, { args, env });
-    daemons.push(d);
-    return d;
-  };
-
-  before(async () => {
-    sim = await startSimulator({ users: 20, workspaces: 3, seed: 9 });
-    fake = await FakeConductorOne.start();
-    creds = fake.newCredentials();
-  });
-  after(async () => {
-    for (const d of daemons) if (d.child.exitCode === null && d.child.signalCode === null) await d.stop("SIGKILL");
-    await fake?.close();
-    await sim?.close();
-  });
-
+  const h = serviceHarness({ users: 20, workspaces: 3, seed: 9 });
+  const { start } = h;
   it("refuses a malformed client id or secret with exit 2 and one line, before any network traffic", async () => {
-    const before = fake.tokenRequests.length;
+    const before = h.fake.tokenRequests.length;
     for (const [env, pattern] of [
       [{ BATON_CLIENT_ID: "no-at-sign" }, /invalid client id/],
       [{ BATON_CLIENT_SECRET: "secret-token:conductorone.com:v2:abc" }, /invalid client secret/],
@@ -199,54 +180,54 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
       assert.match(lines[0]!, pattern);
       assert.ok(!d.stderr.includes("bm90LWEta2V5"));
     }
-    assert.equal(fake.tokenRequests.length, before);
+    assert.equal(h.fake.tokenRequests.length, before);
   });
 
   it("exits 16 when the token endpoint refuses at start-up, with no task RPCs", async () => {
-    fake.script.tokenFaults.push({ status: 401 });
-    const rpcs = fake.rpcs.length;
+    h.fake.script.tokenFaults.push({ status: 401 });
+    const rpcs = h.fake.rpcs.length;
     const d = start();
     const exit = await d.exited;
     assert.equal(exit.code, 16, d.stderr);
     assert.match(d.stderr, /startup Hello failed: Unauthenticated/);
-    assert.equal(fake.rpcs.length, rpcs);
-    assertNoSecrets(d, fake, [creds.clientSecret, sim.keys.admin]);
+    assert.equal(h.fake.rpcs.length, rpcs);
+    assertNoSecrets(d, h.fake, [h.creds.clientSecret, h.sim.keys.admin]);
   });
 
   it("keeps polling through UNAVAILABLE from GetTask, then runs the task; provisioning without -p fails FAILED_PRECONDITION non-retryable", async () => {
-    fake.script.getTaskFaults.push(Code.Unavailable, Code.Unavailable);
-    const grant = fake.enqueue({ taskType: { case: "grant", value: {} } });
+    h.fake.script.getTaskFaults.push(Code.Unavailable, Code.Unavailable);
+    const grant = h.fake.enqueue({ taskType: { case: "grant", value: {} } });
     const d = start();
-    const f = failureOf(await fake.waitFor(() => fake.finishOf(grant), "grant finish"));
+    const f = failureOf(await h.fake.waitFor(() => h.fake.finishOf(grant), "grant finish"));
     assert.equal(f.code, Code.FailedPrecondition);
     assert.equal(f.nonRetryable, true);
-    assert.equal(fake.script.getTaskFaults.length, 0);
+    assert.equal(h.fake.script.getTaskFaults.length, 0);
     assert.equal(d.logs().filter((l) => l.msg === "polling ConductorOne for tasks failed").length, 2);
     assert.equal((await d.stop()).code, 0);
   });
 
   it("abandons a sync whose first heartbeat says cancelled: no sync, no upload, no FinishTask", async () => {
     const temp = tmpDir("service-temp-");
-    const sync = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
-    fake.script.heartbeats.set(sync, ["cancel"]);
-    const after = fake.enqueue({ taskType: { case: "eventFeed", value: {} } });
+    const sync = h.fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+    h.fake.script.heartbeats.set(sync, ["cancel"]);
+    const after = h.fake.enqueue({ taskType: { case: "eventFeed", value: {} } });
     const d = start(["--c1z-temp-dir", temp, "--task-concurrency", "1"]);
-    await fake.waitFor(() => fake.finishOf(after), "the next task");
-    await fake.waitFor(() => d.logs().some((l) => l.taskId === sync && l.outcome === "abandoned") || undefined, "abandoned log");
-    assert.equal(fake.finishOf(sync), undefined);
-    assert.equal(fake.uploadsOf(sync).length, 0);
+    await h.fake.waitFor(() => h.fake.finishOf(after), "the next task");
+    await h.fake.waitFor(() => d.logs().some((l) => l.taskId === sync && l.outcome === "abandoned") || undefined, "abandoned log");
+    assert.equal(h.fake.finishOf(sync), undefined);
+    assert.equal(h.fake.uploadsOf(sync).length, 0);
     assert.equal((await d.stop()).code, 0);
     assert.deepEqual(readdirSync(temp), []);
   });
 
   it("retries an upload that failed once, from the start, and succeeds", async () => {
-    const sync = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
-    fake.script.uploadFaults.push({ afterChunks: 1, code: Code.Unavailable });
+    const sync = h.fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+    h.fake.script.uploadFaults.push({ afterChunks: 1, code: Code.Unavailable });
     const d = start();
-    const finish = await fake.waitFor(() => fake.finishOf(sync), "sync finish");
+    const finish = await h.fake.waitFor(() => h.fake.finishOf(sync), "sync finish");
     assert.equal(finish.request.finalState.case, "success");
-    assert.equal(fake.uploadStarts.filter((u) => u.taskId === sync).length, 2, "two attempts");
-    assert.equal(fake.uploadsOf(sync).length, 1, "one completed upload");
+    assert.equal(h.fake.uploadStarts.filter((u) => u.taskId === sync).length, 2, "two attempts");
+    assert.equal(h.fake.uploadsOf(sync).length, 1, "one completed upload");
     assert.equal((await d.stop()).code, 0);
   });
 
@@ -255,12 +236,12 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
     try {
       failing.setFailAlways([{ method: "GET", path: /members/, status: 403, body: { detail: "Forbidden" } }]);
       const temp = tmpDir("service-temp-");
-      const sync = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+      const sync = h.fake.enqueue({ taskType: { case: "syncFull", value: {} } });
       const d = start(["--c1z-temp-dir", temp], {}, failing);
-      const f = failureOf(await fake.waitFor(() => fake.finishOf(sync), "sync finish"));
+      const f = failureOf(await h.fake.waitFor(() => h.fake.finishOf(sync), "sync finish"));
       assert.equal(f.code, Code.PermissionDenied);
       assert.equal(f.nonRetryable, false);
-      assert.equal(fake.uploadStarts.filter((u) => u.taskId === sync).length, 0, "no upload");
+      assert.equal(h.fake.uploadStarts.filter((u) => u.taskId === sync).length, 0, "no upload");
       assert.equal((await d.stop()).code, 0);
       assert.deepEqual(readdirSync(temp), []);
     } finally {
@@ -269,12 +250,12 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
   });
 
   it("retries a Hello answered UNAVAILABLE; exits 7 when Hello is PERMISSION_DENIED", async () => {
-    fake.script.helloFaults.push(Code.Unavailable, Code.Unavailable);
+    h.fake.script.helloFaults.push(Code.Unavailable, Code.Unavailable);
     const d = start();
-    await fake.waitFor(() => d.logs().some((l) => l.msg === "connected to ConductorOne") || undefined, "connected");
+    await h.fake.waitFor(() => d.logs().some((l) => l.msg === "connected to ConductorOne") || undefined, "connected");
     assert.equal(d.logs().filter((l) => l.msg === "hello to ConductorOne failed; retrying").length, 2);
     assert.equal((await d.stop()).code, 0);
-    fake.script.helloFaults.push(Code.PermissionDenied);
+    h.fake.script.helloFaults.push(Code.PermissionDenied);
     const denied = start();
     assert.equal((await denied.exited).code, 7, denied.stderr);
     assert.match(denied.stderr, /startup Hello failed: PermissionDenied/);
@@ -286,23 +267,23 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
       const slow = await startSimulator({ users: 20, workspaces: 3, seed: 9, latencyMs: 60_000 });
       try {
         const temp = tmpDir("service-temp-");
-        const sync = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+        const sync = h.fake.enqueue({ taskType: { case: "syncFull", value: {} } });
         const d = start(["--c1z-temp-dir", temp], {}, slow);
         if (how.startsWith("heartbeat")) {
           // The first heartbeat is answered normally (nothing scripted), then the next ones cancel or fail.
-          fake.script.heartbeats.set(sync, []);
-          await fake.waitFor(() => fake.heartbeats.some((h) => h.taskId === sync), "first heartbeat");
-          fake.script.heartbeats.set(sync, how.includes("cancelled") ? ["cancel"] : Array<Code>(9).fill(Code.Unavailable));
+          h.fake.script.heartbeats.set(sync, []);
+          await h.fake.waitFor(() => h.fake.heartbeats.some((b) => b.taskId === sync), "first heartbeat");
+          h.fake.script.heartbeats.set(sync, how.includes("cancelled") ? ["cancel"] : Array<Code>(9).fill(Code.Unavailable));
         } else {
           // Running: LangSmith has received the sync's first request.
           await until(() => slow.requests.length > 0);
           d.child.kill("SIGTERM");
         }
-        const f = failureOf(await fake.waitFor(() => fake.finishOf(sync), "sync finish"));
+        const f = failureOf(await h.fake.waitFor(() => h.fake.finishOf(sync), "sync finish"));
         assert.equal(f.code, Code.Canceled);
         assert.equal(f.nonRetryable, false);
-        assert.equal(fake.uploadStarts.filter((u) => u.taskId === sync).length, 0, "no upload");
-        if (how.includes("9 times")) assert.equal(fake.heartbeats.filter((h) => h.taskId === sync).length, 10, "the first, then nine failures");
+        assert.equal(h.fake.uploadStarts.filter((u) => u.taskId === sync).length, 0, "no upload");
+        if (how.includes("9 times")) assert.equal(h.fake.heartbeats.filter((b) => b.taskId === sync).length, 10, "the first, then nine failures");
         const exit = how.startsWith("heartbeat") ? await d.stop() : await d.exited;
         assert.equal(exit.code, 0, d.stderr);
         assert.deepEqual(readdirSync(temp), []);
@@ -315,20 +296,20 @@ describe("service mode: faults", { timeout: 600_000 }, () => {
   it("serves /live, /ready and /health, and the health-check subcommand reports them", async () => {
     const port = await freePort();
     const d = start(["--health-check", "--health-check-port", String(port)]);
-    await fake.waitFor(() => d.logs().some((l) => l.msg === "health check server listening") || undefined, "health server");
+    await h.fake.waitFor(() => d.logs().some((l) => l.msg === "health check server listening") || undefined, "health server");
     const env = { BATON_HEALTH_CHECK_PORT: String(port) };
     for (const endpoint of ["live", "ready", "health"]) {
       const r = await runCli(["health-check", "--endpoint", endpoint], { env });
       assert.equal(r.code, 0, `${endpoint}: ${r.stdout}${r.stderr}`);
       assert.equal(JSON.parse(r.stdout).status, { live: "alive", ready: "ready", health: "healthy" }[endpoint]);
     }
-    sim.setFailAlways([{ path: /.*/, status: 403, body: { detail: "Forbidden" } }]);
+    h.sim.setFailAlways([{ path: /.*/, status: 403, body: { detail: "Forbidden" } }]);
     try {
       const r = await runCli(["health-check"], { env });
       assert.equal(r.code, 1);
       assert.equal(JSON.parse(r.stdout).status, "unhealthy");
     } finally {
-      sim.setFailAlways([]);
+      h.sim.setFailAlways([]);
     }
     assert.equal((await d.stop()).code, 0);
     const gone = await runCli(["health-check", "--endpoint", "live"], { env });
@@ -352,9 +333,8 @@ function freePort(): Promise<number> {
 }
 
 describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same options one-shot", { timeout: 600_000 }, () => {
-  let sim: Simulator;
-  let fake: FakeConductorOne;
-  let creds: { clientId: string; clientSecret: string };
+  const h = serviceHarness({ users: 20, workspaces: 3, seed: 9 });
+  const { start } = h;
   const work = tmpDir();
   const syncRunOf = async (data: Buffer, name: string) => {
     const file = join(work, name);
@@ -366,16 +346,6 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
       reader.close();
     }
   };
-  before(async () => {
-    sim = await startSimulator({ users: 20, workspaces: 3, seed: 9 });
-    fake = await FakeConductorOne.start();
-    creds = fake.newCredentials();
-  });
-  after(async () => {
-    await fake?.close();
-    await sim?.close();
-  });
-
   it("honours a task's resource types and skip_entitlements_and_grants, through an HTTP CONNECT proxy", async () => {
     const connects: string[] = [];
     const proxy = createHttpServer();
@@ -393,43 +363,43 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
     });
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
     try {
-      const typed = fake.enqueue({ taskType: { case: "syncFull", value: { syncResourceTypeIds: ["user", "org_role"] } } });
-      const resourcesOnly = fake.enqueue({ taskType: { case: "syncFull", value: { skipEntitlementsAndGrants: true } } });
-      const targeted = fake.enqueue({ taskType: { case: "syncFull", value: { targetedSyncResources: [{ id: { resourceType: "user", resource: "x" } }] } } });
-      const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { env: { HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, NO_PROXY: "127.0.0.1" } });
-      for (const id of [typed, resourcesOnly, targeted]) await fake.waitFor(() => fake.finishOf(id), "finish");
+      const typed = h.fake.enqueue({ taskType: { case: "syncFull", value: { syncResourceTypeIds: ["user", "org_role"] } } });
+      const resourcesOnly = h.fake.enqueue({ taskType: { case: "syncFull", value: { skipEntitlementsAndGrants: true } } });
+      const targeted = h.fake.enqueue({ taskType: { case: "syncFull", value: { targetedSyncResources: [{ id: { resourceType: "user", resource: "x" } }] } } });
+      const d = start([], { HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, NO_PROXY: "127.0.0.1" });
+      for (const id of [typed, resourcesOnly, targeted]) await h.fake.waitFor(() => h.fake.finishOf(id), "finish");
       assert.equal((await d.stop()).code, 0, d.stderr);
-      assert.ok(connects.length >= 2 && connects.every((c) => c === `localhost:${fake.port}`), `token and gRPC tunnelled: ${connects.join(", ")}`);
+      assert.ok(connects.length >= 2 && connects.every((c) => c === `localhost:${h.fake.port}`), `token and gRPC tunnelled: ${connects.join(", ")}`);
 
-      const t = await syncRunOf(fake.uploadsOf(typed)[0]!.data, "typed.c1z");
+      const t = await syncRunOf(h.fake.uploadsOf(typed)[0]!.data, "typed.c1z");
       assert.deepEqual(t.content.resourceTypes, ["org_role", "user"]);
       assert.equal(t.run.syncType, "full");
-      const r = await syncRunOf(fake.uploadsOf(resourcesOnly)[0]!.data, "resources-only.c1z");
+      const r = await syncRunOf(h.fake.uploadsOf(resourcesOnly)[0]!.data, "resources-only.c1z");
       assert.equal(r.run.syncType, "resources_only");
       assert.equal(r.content.entitlements.size + r.content.grants.size, 0);
-      assert.deepEqual(new Set(r.content.resources.keys()), expectedContent(sim.truth()).resources);
-      const f = failureOf(fake.finishOf(targeted));
+      assert.deepEqual(new Set(r.content.resources.keys()), expectedContent(h.sim.truth()).resources);
+      const f = failureOf(h.fake.finishOf(targeted));
       assert.equal(f.code, Code.Unimplemented);
-      assert.equal(fake.uploadsOf(targeted).length, 0);
+      assert.equal(h.fake.uploadsOf(targeted).length, 0);
     } finally {
       proxy.close();
     }
   });
 
   it("--skip-full-sync answers a sync task with an uploaded empty full sync", async () => {
-    const id = fake.enqueue({ taskType: { case: "syncFull", value: {} } });
-    const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args: ["--skip-full-sync"] });
-    assert.equal((await fake.waitFor(() => fake.finishOf(id), "finish")).request.finalState.case, "success");
+    const id = h.fake.enqueue({ taskType: { case: "syncFull", value: {} } });
+    const d = start(["--skip-full-sync"]);
+    assert.equal((await h.fake.waitFor(() => h.fake.finishOf(id), "finish")).request.finalState.case, "success");
     assert.equal((await d.stop()).code, 0);
-    const e = await syncRunOf(fake.uploadsOf(id)[0]!.data, "empty.c1z");
+    const e = await syncRunOf(h.fake.uploadsOf(id)[0]!.data, "empty.c1z");
     assert.equal(e.run.syncType, "full");
     assert.equal(e.content.resources.size + e.content.grants.size, 0);
   });
 
   it("one-shot: --sync-resource-types and --skip-entitlements-and-grants shape the file; unknown types and --sync-resources are exit 2", async () => {
-    const env = { BATON_API_KEY: sim.keys.admin, BATON_ORGANIZATION_ID: sim.orgId };
+    const env = { BATON_API_KEY: h.sim.keys.admin, BATON_ORGANIZATION_ID: h.sim.orgId };
     const file = join(work, "one-shot.c1z");
-    const ok = await runCli(["--base-url", sim.url, "--file", file, "--sync-resource-types", "workspace", "--skip-entitlements-and-grants"], { env });
+    const ok = await runCli(["--base-url", h.sim.url, "--file", file, "--sync-resource-types", "workspace", "--skip-entitlements-and-grants"], { env });
     assert.equal(ok.code, 0, ok.stderr);
     const reader = await C1zReader.open(file);
     assert.equal(reader.latestFinishedSync()!.syncType, "resources_only");
@@ -438,7 +408,7 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
     assert.deepEqual(content.resourceTypes, ["workspace"]);
     assert.equal(content.grants.size, 0);
     for (const args of [["--sync-resource-types", "user,team"], ["--sync-resources", "user:x"], ["--skip-grants"]]) {
-      const r = await runCli(["--base-url", sim.url, "--file", join(work, "x.c1z"), ...args], { env });
+      const r = await runCli(["--base-url", h.sim.url, "--file", join(work, "x.c1z"), ...args], { env });
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     }
@@ -446,47 +416,29 @@ describe("service mode: sync options, --skip-full-sync, HTTPS_PROXY; the same op
 });
 
 describe("service mode: account creation, deletion and credential rotation", { timeout: 600_000 }, () => {
-  let sim: Simulator;
-  let fake: FakeConductorOne;
-  let creds: { clientId: string; clientSecret: string };
-  const daemons: DaemonProcess[] = [];
-  const start = (args: string[]) => {
-    const d = startDaemon(fake, creds, { url: sim.url, apiKey: sim.keys.admin, orgId: sim.orgId }, { args });
-    daemons.push(d);
-    return d;
-  };
+  const h = serviceHarness({ users: 20, workspaces: 3, seed: 11 });
+  const { start } = h;
   // ConductorOne's key for the rotated secret: an EC P-256 JWK (encrypted as a compact JWE).
   const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const encryptionConfigs = [{ provider: "baton/jwk/v1", config: { case: "jwkPublicKeyConfig" as const, value: { pubKey: Buffer.from(JSON.stringify(ec.publicKey.export({ format: "jwk" }))) } } }];
 
   async function newServiceKey(description: string): Promise<{ id: string; key: string; ws: string }> {
-    const ws = sim.truth().workspaces[0]!.id;
-    const r = await call<{ id: string; key: string }>(sim, "/api/v1/orgs/current/service-keys", {
+    const ws = h.sim.truth().workspaces[0]!.id;
+    const r = await call<{ id: string; key: string }>(h.sim, "/api/v1/orgs/current/service-keys", {
       method: "POST",
-      body: { description, workspaces: [ws], role_id: sim.state.role("WORKSPACE_VIEWER").id },
+      body: { description, workspaces: [ws], role_id: h.sim.state.role("WORKSPACE_VIEWER").id },
     });
     assert.equal(r.status, 200);
     return { ...r.body, ws };
   }
-
-  before(async () => {
-    sim = await startSimulator({ users: 20, workspaces: 3, seed: 11 });
-    fake = await FakeConductorOne.start();
-    creds = fake.newCredentials();
-  });
-  after(async () => {
-    for (const d of daemons) if (d.child.exitCode === null && d.child.signalCode === null) await d.stop("SIGKILL");
-    await fake?.close();
-    await sim?.close();
-  });
 
   it("with -p: creates an account (an invitation), deletes a user and the invitation, rotates a service key to an EC JWK", async () => {
     const daemon = start(["-p"]);
 
     // create_account: LangSmith invites the person; the response says action is required and names the invitation.
     const email = "grace.hopper@example.com";
-    const createTask = fake.enqueue({ taskType: { case: "createAccount", value: { accountInfo: { emails: [{ address: email, isPrimary: true }] } } } });
-    const createFinish = await fake.waitFor(() => fake.finishOf(createTask), "create_account finish");
+    const createTask = h.fake.enqueue({ taskType: { case: "createAccount", value: { accountInfo: { emails: [{ address: email, isPrimary: true }] } } } });
+    const createFinish = await h.fake.waitFor(() => h.fake.finishOf(createTask), "create_account finish");
     const created = anyUnpack(responseOf(createFinish), CreateAccountResponseSchema)!;
     assert.equal(created.result.case, "actionRequired");
     const invitation = created.result.value!.resource!.id!;
@@ -494,23 +446,23 @@ describe("service mode: account creation, deletion and credential rotation", { t
     assert.ok(created.result.value!.isCreateAccountResult);
     const annotations = createFinish.request.finalState.case === "success" ? createFinish.request.finalState.value.annotations : [];
     assert.ok(annotations.some((a) => a.typeUrl === "type.googleapis.com/c1.connector.v2.CreateAccountResponse"), "the response also travels as an annotation");
-    assert.ok(sim.state.pendingInvites().some((i) => i.email === email), "LangSmith holds the invitation");
+    assert.ok(h.sim.state.pendingInvites().some((i) => i.email === email), "LangSmith holds the invitation");
 
     // delete_resource: the invitation just made, then an org member.
-    const deleteInvite = fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: invitation } } });
-    assert.ok(anyUnpack(responseOf(await fake.waitFor(() => fake.finishOf(deleteInvite), "invitation deletion")), DeleteResourceResponseSchema));
-    assert.ok(!sim.state.pendingInvites().some((i) => i.email === email), "the invitation is gone");
-    const member = sim.state.orgMembers().find((m) => !m.disabled && m.orgRoleId === sim.state.role("ORGANIZATION_USER").id)!;
-    const deleteUser = fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: resourceId("user", member.lsUserId) } } });
-    assert.ok(anyUnpack(responseOf(await fake.waitFor(() => fake.finishOf(deleteUser), "user deletion")), DeleteResourceResponseSchema));
-    assert.ok(!sim.state.orgMembers().some((m) => m.lsUserId === member.lsUserId), "the member left the organization");
+    const deleteInvite = h.fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: invitation } } });
+    assert.ok(anyUnpack(responseOf(await h.fake.waitFor(() => h.fake.finishOf(deleteInvite), "invitation deletion")), DeleteResourceResponseSchema));
+    assert.ok(!h.sim.state.pendingInvites().some((i) => i.email === email), "the invitation is gone");
+    const member = h.sim.state.orgMembers().find((m) => !m.disabled && m.orgRoleId === h.sim.state.role("ORGANIZATION_USER").id)!;
+    const deleteUser = h.fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: resourceId("user", member.lsUserId) } } });
+    assert.ok(anyUnpack(responseOf(await h.fake.waitFor(() => h.fake.finishOf(deleteUser), "user deletion")), DeleteResourceResponseSchema));
+    assert.ok(!h.sim.state.orgMembers().some((m) => m.lsUserId === member.lsUserId), "the member left the organization");
 
     // rotate_credentials: the secret comes back only encrypted; the old key goes once FinishTask was accepted.
     const old = await newServiceKey("rotate in service mode");
     let oldKeyAtFinish: boolean | undefined;
-    fake.once("finish", () => (oldKeyAtFinish = sim.truth().serviceKeys.some((k) => k.id === old.id)));
-    const rotateTask = fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", old.id), encryptionConfigs } } });
-    const rotateFinish = await fake.waitFor(() => fake.finishOf(rotateTask), "rotation finish");
+    h.fake.once("finish", () => (oldKeyAtFinish = h.sim.truth().serviceKeys.some((k) => k.id === old.id)));
+    const rotateTask = h.fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", old.id), encryptionConfigs } } });
+    const rotateFinish = await h.fake.waitFor(() => h.fake.finishOf(rotateTask), "rotation finish");
     const rotated = anyUnpack(responseOf(rotateFinish), RotateCredentialResponseSchema)!;
     assert.equal(rotated.resourceId?.resource, old.id);
     assert.equal(rotated.encryptedData.length, 1);
@@ -519,33 +471,33 @@ describe("service mode: account creation, deletion and credential rotation", { t
     const { plaintext } = await compactDecrypt(jwe, await importJWK(ec.privateKey.export({ format: "jwk" }) as never, "ECDH-ES"));
     const secret = new TextDecoder().decode(plaintext);
     assert.match(secret, /^lsv2_sk_/);
-    await fake.waitFor(() => !sim.truth().serviceKeys.some((k) => k.id === old.id), "old key deleted");
-    assert.equal((await call(sim, "/api/v1/workspaces/current/members/active", { key: secret, tenant: old.ws })).status, 200, "the new key works");
-    assert.equal((await call(sim, "/api/v1/workspaces/current/members/active", { key: old.key, tenant: old.ws })).status, 401, "the old key does not");
+    await h.fake.waitFor(() => !h.sim.truth().serviceKeys.some((k) => k.id === old.id), "old key deleted");
+    assert.equal((await call(h.sim, "/api/v1/workspaces/current/members/active", { key: secret, tenant: old.ws })).status, 200, "the new key works");
+    assert.equal((await call(h.sim, "/api/v1/workspaces/current/members/active", { key: old.key, tenant: old.ws })).status, 401, "the old key does not");
     assert.equal(oldKeyAtFinish, true, "the old key still existed when FinishTask carried the new one");
 
     // FinishTask refused: the secret did not reach ConductorOne, so the old key is kept (and still works).
     const kept = await newServiceKey("finish refused");
-    const lostTask = fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", kept.id), encryptionConfigs } } });
-    fake.script.finishFaults.set(lostTask, Code.Internal);
-    await fake.waitFor(() => fake.finishOf(lostTask), "refused finish");
-    await fake.waitFor(() => daemon.logs().some((l) => l.taskId === lostTask && l.msg === "task finished"), "task logged");
-    assert.ok(sim.truth().serviceKeys.some((k) => k.id === kept.id), "old key kept");
-    assert.equal((await call(sim, "/api/v1/workspaces/current/members/active", { key: kept.key, tenant: kept.ws })).status, 200);
+    const lostTask = h.fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", kept.id), encryptionConfigs } } });
+    h.fake.script.finishFaults.set(lostTask, Code.Internal);
+    await h.fake.waitFor(() => h.fake.finishOf(lostTask), "refused finish");
+    await h.fake.waitFor(() => daemon.logs().some((l) => l.taskId === lostTask && l.msg === "task finished"), "task logged");
+    assert.ok(h.sim.truth().serviceKeys.some((k) => k.id === kept.id), "old key kept");
+    assert.equal((await call(h.sim, "/api/v1/workspaces/current/members/active", { key: kept.key, tenant: kept.ws })).status, 200);
     assert.ok(daemon.logs().some((l) => l.taskId === lostTask && /the old one is kept/.test(String(l.msg))));
 
     // A rotation without an encryption config is refused before anything changes.
     const keep = await newServiceKey("no encryption config");
-    const keysBefore = sim.truth().serviceKeys.length;
-    const refused = fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", keep.id) } } });
-    const f = failureOf(await fake.waitFor(() => fake.finishOf(refused), "refused rotation"));
+    const keysBefore = h.sim.truth().serviceKeys.length;
+    const refused = h.fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", keep.id) } } });
+    const f = failureOf(await h.fake.waitFor(() => h.fake.finishOf(refused), "refused rotation"));
     assert.equal(f.code, Code.InvalidArgument);
     assert.ok(f.nonRetryable);
-    assert.equal(sim.truth().serviceKeys.length, keysBefore, "no key created or deleted");
+    assert.equal(h.sim.truth().serviceKeys.length, keysBefore, "no key created or deleted");
 
     const exit = await daemon.stop("SIGTERM");
     assert.equal(exit.code, 0, daemon.stderr);
-    assert.deepEqual(fake.protocolErrors, []);
+    assert.deepEqual(h.fake.protocolErrors, []);
     const finished = daemon.logs().filter((l) => l.msg === "task finished");
     for (const [id, type] of [
       [createTask, "create_account"],
@@ -555,28 +507,28 @@ describe("service mode: account creation, deletion and credential rotation", { t
     ]) {
       assert.ok(finished.some((l) => l.taskId === id && l.taskType === type && l.outcome === "succeeded"), `log line for ${type}`);
     }
-    assertNoSecrets(daemon, fake, [creds.clientSecret, sim.keys.admin, secret, secret.slice(8, 40)]);
+    assertNoSecrets(daemon, h.fake, [h.creds.clientSecret, h.sim.keys.admin, secret, secret.slice(8, 40)]);
   });
 
   it("without -p: every change task fails FAILED_PRECONDITION, non-retryable, and LangSmith is untouched", async () => {
     const daemon = start([]);
     const old = await newServiceKey("not without -p");
-    const member = sim.state.orgMembers().find((m) => !m.disabled && m.orgRoleId === sim.state.role("ORGANIZATION_USER").id)!;
-    sim.resetLog();
+    const member = h.sim.state.orgMembers().find((m) => !m.disabled && m.orgRoleId === h.sim.state.role("ORGANIZATION_USER").id)!;
+    h.sim.resetLog();
     const tasks = [
-      fake.enqueue({ taskType: { case: "createAccount", value: { accountInfo: { emails: [{ address: "nobody@example.com", isPrimary: true }] } } } }),
-      fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: resourceId("user", member.lsUserId) } } }),
-      fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", old.id), encryptionConfigs } } }),
+      h.fake.enqueue({ taskType: { case: "createAccount", value: { accountInfo: { emails: [{ address: "nobody@example.com", isPrimary: true }] } } } }),
+      h.fake.enqueue({ taskType: { case: "deleteResource", value: { resourceId: resourceId("user", member.lsUserId) } } }),
+      h.fake.enqueue({ taskType: { case: "rotateCredentials", value: { resourceId: resourceId("service_key", old.id), encryptionConfigs } } }),
     ];
     for (const id of tasks) {
-      const f = failureOf(await fake.waitFor(() => fake.finishOf(id), "refused change"));
+      const f = failureOf(await h.fake.waitFor(() => h.fake.finishOf(id), "refused change"));
       assert.equal(f.code, Code.FailedPrecondition);
       assert.match(f.message, /provisioning is not enabled/);
       assert.ok(f.nonRetryable);
     }
-    assert.ok(!sim.requests.some((q) => q.method !== "GET"), "nothing changed in LangSmith");
-    assert.ok(sim.state.orgMembers().some((m) => m.lsUserId === member.lsUserId));
-    assert.ok(sim.truth().serviceKeys.some((k) => k.id === old.id));
+    assert.ok(!h.sim.requests.some((q) => q.method !== "GET"), "nothing changed in LangSmith");
+    assert.ok(h.sim.state.orgMembers().some((m) => m.lsUserId === member.lsUserId));
+    assert.ok(h.sim.truth().serviceKeys.some((k) => k.id === old.id));
     const exit = await daemon.stop("SIGTERM");
     assert.equal(exit.code, 0, daemon.stderr);
   });

@@ -1,7 +1,9 @@
 // Starts the real CLI as a service-mode daemon against the fake ConductorOne and the LangSmith simulator.
 import { type ChildProcess, spawn } from "node:child_process";
+import { after, before } from "node:test";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
 import { BIN, cleanEnv, tmpDir } from "./cli.js";
-import type { FakeConductorOne } from "./fake-c1.js";
+import { FakeConductorOne } from "./fake-c1.js";
 
 export interface DaemonProcess {
   child: ChildProcess;
@@ -61,6 +63,51 @@ export function startDaemon(
     stop(signal = "SIGTERM") {
       child.kill(signal);
       return exited;
+    },
+  };
+}
+
+/**
+ * A describe block's LangSmith simulator, fake ConductorOne and client credentials: started before its tests,
+ * closed after them, with every daemon `start` launched killed if it is still running.
+ */
+export interface ServiceHarness {
+  readonly sim: Simulator;
+  readonly fake: FakeConductorOne;
+  readonly creds: { clientId: string; clientSecret: string };
+  /** A daemon against `sim` (or another simulator), with extra flags and environment. */
+  start(args?: string[], env?: Record<string, string | undefined>, sim?: Simulator): DaemonProcess;
+}
+
+export function serviceHarness(org: SimulatorOptions): ServiceHarness {
+  let sim: Simulator;
+  let fake: FakeConductorOne;
+  let creds: { clientId: string; clientSecret: string };
+  const daemons: DaemonProcess[] = [];
+  before(async () => {
+    sim = await startSimulator(org);
+    fake = await FakeConductorOne.start();
+    creds = fake.newCredentials();
+  });
+  after(async () => {
+    for (const d of daemons) if (d.child.exitCode === null && d.child.signalCode === null) await d.stop("SIGKILL");
+    await fake?.close();
+    await sim?.close();
+  });
+  return {
+    get sim() {
+      return sim;
+    },
+    get fake() {
+      return fake;
+    },
+    get creds() {
+      return creds;
+    },
+    start(args = [], env = {}, s = sim) {
+      const d = startDaemon(fake, creds, { url: s.url, apiKey: s.keys.admin, orgId: s.orgId }, { args, env });
+      daemons.push(d);
+      return d;
     },
   };
 }
