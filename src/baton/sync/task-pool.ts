@@ -10,7 +10,6 @@ export class TaskPool {
   private running = 0;
   private added = 0;
   private failure?: { err: unknown; seq: number };
-  private failed = false;
   private waiters: Array<() => void> = [];
   done = 0;
 
@@ -26,25 +25,24 @@ export class TaskPool {
   }
 
   add(task: () => Promise<void>): void {
-    if (this.failed) return;
+    if (this.failure) return;
     this.queue.push({ task, seq: this.added++ });
     this.pump();
   }
 
   async drain(): Promise<void> {
-    while (this.running > 0 || (this.queue.length > 0 && !this.failed)) {
+    while (this.running > 0 || (this.queue.length > 0 && !this.failure)) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.failure) throw this.failure.err;
   }
 
   private pump(): void {
-    while (!this.failed && this.running < this.concurrency && this.queue.length) {
+    while (!this.failure && this.running < this.concurrency && this.queue.length) {
       const { task, seq } = this.queue.shift()!;
       this.running++;
       task()
         .catch((err) => {
-          this.failed = true;
           this.queue.length = 0;
           if (!this.failure || seq < this.failure.seq) this.failure = { err, seq };
         })
